@@ -1,0 +1,14 @@
+namespace ModelGuard.Engine.Rules;
+
+/// <summary>Rule categories, usable in <c>dotnet_analyzer_diagnostic.category-&lt;Category&gt;.severity</c>.</summary>
+public static class RuleCategories
+{
+    /// <summary>Pickle content that runs code or cannot be verified.</summary>
+    public const string Pickle = "ModelGuard.Pickle";
+
+    /// <summary>Archives and wrappers around model content.</summary>
+    public const string Container = "ModelGuard.Container";
+
+    /// <summary>Problems of the scanner itself or of its inputs.</summary>
+    public const string Infrastructure = "ModelGuard.Infrastructure";
+}

@@ -1,0 +1,41 @@
+using System;
+
+namespace ModelGuard.Engine.Rules;
+
+/// <summary>Everything the build, the CLI and the docs need to know about one rule.</summary>
+public sealed class RuleDescriptor
+{
+    internal RuleDescriptor(string id, string title, string category, RuleSeverity defaultSeverity, string description, string howToFix)
+    {
+        Id = id;
+        Title = title;
+        Category = category;
+        DefaultSeverity = defaultSeverity;
+        Description = description;
+        HowToFix = howToFix;
+    }
+
+    /// <summary>The diagnostic ID, e.g. <c>MG1001</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>A one-line title.</summary>
+    public string Title { get; }
+
+    /// <summary>The category used by <c>dotnet_analyzer_diagnostic.category-&lt;Category&gt;.severity</c>.</summary>
+    public string Category { get; }
+
+    /// <summary>The severity when nothing configures the rule.</summary>
+    public RuleSeverity DefaultSeverity { get; }
+
+    /// <summary>Why the rule exists (the "Rule description" of its docs page).</summary>
+    public string Description { get; }
+
+    /// <summary>What a user does about a finding (the "How to fix" of its docs page).</summary>
+    public string HowToFix { get; }
+
+    /// <summary>The rule's documentation page.</summary>
+    public Uri HelpLink => new(RuleCatalog.HelpLinkBase + Id + ".md");
+
+    /// <inheritdoc />
+    public override string ToString() => Id + ": " + Title;
+}

@@ -1,0 +1,32 @@
+namespace ModelGuard.Engine.Scanning;
+
+/// <summary>A format recognised from the bytes of a file, never from its name.</summary>
+public enum ContentFormat
+{
+    /// <summary>Nothing ModelGuard recognises as a model or a model container.</summary>
+    Unknown = 0,
+
+    /// <summary>A Python pickle stream (any protocol).</summary>
+    Pickle,
+
+    /// <summary>A zip archive (PyTorch checkpoints, .npz, ...).</summary>
+    Zip,
+
+    /// <summary>A 7z archive.</summary>
+    SevenZip,
+
+    /// <summary>A gzip stream.</summary>
+    Gzip,
+
+    /// <summary>A bzip2 stream.</summary>
+    Bzip2,
+
+    /// <summary>An xz stream.</summary>
+    Xz,
+
+    /// <summary>A NumPy .npy array.</summary>
+    Numpy,
+
+    /// <summary>A safetensors file.</summary>
+    Safetensors,
+}
