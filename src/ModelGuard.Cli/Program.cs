@@ -1,6 +1,8 @@
+using System;
+
 namespace ModelGuard.Cli;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static int Main(string[] args) => CommandLine.Run(args, Console.Out, Console.Error);
 }

@@ -1,13 +1,129 @@
+using System;
 using System.IO;
+using System.IO.Compression;
+using ModelGuard.Engine.IO;
+using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Scanning;
 
 /// <summary>Sniffs content and hands it to the reader for its format. Containers call back in for their members.</summary>
 internal static class ContentDispatcher
 {
+    /// <summary>Scans the whole content of a file (seekable, positioned at its start).</summary>
     public static ContentFormat ScanSeekable(ScanContext context, Stream content, string? member, int depth)
+        => Scan(context, content, member, depth, pickleExpected: true);
+
+    /// <summary>
+    /// Scans content from its current position. <paramref name="pickleExpected"/> says whether a stream with a
+    /// pickle protocol header must be a pickle (a file, a member named like one) or may be other binary data that
+    /// happens to start with those bytes (a tensor storage), in which case a decode failure with no import is not reported.
+    /// </summary>
+    public static ContentFormat Scan(ScanContext context, Stream content, string? member, int depth, bool pickleExpected)
     {
-        // Filled in by the engine work (pickle and zip readers).
-        return ContentFormat.Unknown;
+        var head = new byte[ContentSniffer.HeadLength];
+        var start = content.CanSeek ? content.Position : 0;
+        var count = ReadHead(content, head);
+        Stream replay;
+        long? length = null;
+        if (content.CanSeek)
+        {
+            length = content.Length - start;
+            content.Position = start;
+            replay = content;
+        }
+        else
+        {
+            replay = new PrefixedReadStream(head, count, content);
+        }
+
+        var sniff = ContentSniffer.Sniff(head.AsSpan(0, count), length);
+        switch (sniff.Format)
+        {
+            case ContentFormat.Pickle:
+                return PickleContentScanner.Scan(context, replay, member, sniff.NeedsConfirmation || !pickleExpected)
+                    ? ContentFormat.Pickle
+                    : ContentFormat.Unknown;
+
+            case ContentFormat.Zip:
+                if (!EnterContainer(context, member, depth, "zip archive"))
+                {
+                    break;
+                }
+
+                if (!replay.CanSeek)
+                {
+                    context.Report(RuleCatalog.UninspectableContent, member, null, "a compressed zip archive nested inside another container is not inspected by this version; it could not be verified");
+                    break;
+                }
+
+                ZipContainerScanner.Scan(context, replay, member, depth + 1);
+                break;
+
+            case ContentFormat.Gzip:
+                if (EnterContainer(context, member, depth, "gzip stream"))
+                {
+                    ScanGzip(context, replay, member, depth + 1);
+                }
+
+                break;
+
+            case ContentFormat.SevenZip:
+            case ContentFormat.Bzip2:
+            case ContentFormat.Xz:
+                context.Report(RuleCatalog.UninspectableContent, member, 0, $"the content is a {Describe(sniff.Format)}, which this version does not decompress; what it contains could not be verified");
+                break;
+        }
+
+        return sniff.Format;
+    }
+
+    private static void ScanGzip(ScanContext context, Stream compressed, string? member, int depth)
+    {
+        var inner = ScanContext.JoinMember(member, "[gunzipped]");
+        try
+        {
+            using var gzip = new BoundedReadStream(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true), context.Options.MaxDecompressedBytes);
+            Scan(context, gzip, inner, depth, pickleExpected: true);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or DecompressionLimitExceededException)
+        {
+            context.Report(RuleCatalog.UninspectableContent, inner, null, $"the gzip stream cannot be decompressed: {ex.Message}; its content could not be verified");
+        }
+    }
+
+    private static bool EnterContainer(ScanContext context, string? member, int depth, string what)
+    {
+        if (depth < context.Options.MaxContainerDepth)
+        {
+            return true;
+        }
+
+        context.Report(RuleCatalog.UninspectableContent, member, null, $"a {what} nested {depth} containers deep exceeds the nesting limit of {context.Options.MaxContainerDepth}; its content could not be verified");
+        return false;
+    }
+
+    private static string Describe(ContentFormat format) => format switch
+    {
+        ContentFormat.SevenZip => "7z archive",
+        ContentFormat.Bzip2 => "bzip2 stream",
+        ContentFormat.Xz => "xz stream",
+        _ => format.ToString(),
+    };
+
+    private static int ReadHead(Stream content, byte[] head)
+    {
+        var total = 0;
+        while (total < head.Length)
+        {
+            var read = content.Read(head, total, head.Length - total);
+            if (read <= 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
     }
 }

@@ -1,0 +1,503 @@
+using System.Collections.Generic;
+
+namespace ModelGuard.Engine.Formats.Pickle;
+
+/// <summary>
+/// Runs one pickle stream (up to its STOP) on a symbolic stack with CPython's C-unpickler rules: a separate
+/// mark stack with its fence, the memo, MEMOIZE numbering, protocol-dependent name resolution. It records every
+/// import and how it is used, and throws <see cref="PickleFormatException"/> where the real unpickler would fail.
+/// </summary>
+internal sealed class PickleSimulator
+{
+    /// <summary>Most values on the stack; real models stay in the hundreds.</summary>
+    public const int MaxStackDepth = 1_000_000;
+
+    /// <summary>Most open marks.</summary>
+    public const int MaxMarks = 100_000;
+
+    /// <summary>Most memo entries.</summary>
+    public const int MaxMemoEntries = 50_000_000;
+
+    private readonly List<PickleValue> _stack = new();
+    private readonly List<int> _marks = new();
+    private readonly Dictionary<long, PickleValue> _memo = new();
+    private readonly ExtensionRegistry _extensions;
+    private readonly List<PickleImport> _imports = new();
+    private int _protocol;
+
+    public PickleSimulator(ExtensionRegistry extensions) => _extensions = extensions;
+
+    /// <summary>Imports in the order the unpickler performs them.</summary>
+    public IReadOnlyList<PickleImport> Imports => _imports;
+
+    /// <summary>Decodes and simulates until STOP; returns false when the data ended before the first opcode.</summary>
+    public bool Run(PickleDisassembler disassembler)
+    {
+        var first = true;
+        while (true)
+        {
+            var start = disassembler.Position;
+            if (!disassembler.TryRead(out var instruction))
+            {
+                if (first)
+                {
+                    return false;
+                }
+
+                throw new PickleFormatException(start, "the data ends before STOP (pickle data was truncated)");
+            }
+
+            first = false;
+            if (Execute(instruction))
+            {
+                return true;
+            }
+        }
+    }
+
+    private int Fence => _marks.Count == 0 ? 0 : _marks[_marks.Count - 1];
+
+    private bool Execute(in PickleInstruction ins)
+    {
+        switch (ins.Opcode)
+        {
+            case PickleOpcode.Stop:
+                Pop(ins);
+                return true;
+            case PickleOpcode.Proto:
+                _protocol = (int)ins.Integer;
+                break;
+            case PickleOpcode.Frame:
+                break;
+
+            case PickleOpcode.Mark:
+                if (_marks.Count >= MaxMarks)
+                {
+                    throw new PickleFormatException(ins.Offset, $"more than {MaxMarks} open MARKs; the stream was not analysed further");
+                }
+
+                _marks.Add(_stack.Count);
+                break;
+            case PickleOpcode.Pop:
+                if (_marks.Count > 0 && _marks[_marks.Count - 1] == _stack.Count)
+                {
+                    _marks.RemoveAt(_marks.Count - 1);
+                }
+                else
+                {
+                    Pop(ins);
+                }
+
+                break;
+            case PickleOpcode.PopMark:
+                PopToMark(ins);
+                break;
+            case PickleOpcode.Dup:
+                Push(ins, Peek(ins));
+                break;
+
+            case PickleOpcode.None:
+                Push(ins, OpaqueValue.None);
+                break;
+            case PickleOpcode.NewTrue:
+            case PickleOpcode.NewFalse:
+                Push(ins, OpaqueValue.Bool);
+                break;
+            case PickleOpcode.Int:
+            case PickleOpcode.BinInt:
+            case PickleOpcode.BinInt1:
+            case PickleOpcode.BinInt2:
+            case PickleOpcode.Long:
+            case PickleOpcode.Long1:
+            case PickleOpcode.Long4:
+                Push(ins, ins.IntegerOverflow ? OpaqueValue.Number : new IntValue(ins.Integer));
+                break;
+            case PickleOpcode.Float:
+            case PickleOpcode.BinFloat:
+                Push(ins, OpaqueValue.Number);
+                break;
+
+            case PickleOpcode.String:
+            case PickleOpcode.BinString:
+            case PickleOpcode.ShortBinString:
+            case PickleOpcode.Unicode:
+            case PickleOpcode.BinUnicode:
+            case PickleOpcode.ShortBinUnicode:
+            case PickleOpcode.BinUnicode8:
+                Push(ins, ins.Text is null ? OpaqueValue.LongString : new TextValue(ins.Text));
+                break;
+            case PickleOpcode.BinBytes:
+            case PickleOpcode.ShortBinBytes:
+            case PickleOpcode.BinBytes8:
+            case PickleOpcode.ByteArray8:
+                Push(ins, OpaqueValue.Bytes);
+                break;
+            case PickleOpcode.NextBuffer:
+                throw new PickleFormatException(ins.Offset, "NEXT_BUFFER refers to out-of-band data, which a model loader never supplies");
+            case PickleOpcode.ReadOnlyBuffer:
+                Peek(ins);
+                break;
+
+            case PickleOpcode.EmptyTuple:
+                Push(ins, TupleValue.Empty);
+                break;
+            case PickleOpcode.Tuple:
+                Push(ins, new TupleValue(PopToMark(ins)));
+                break;
+            case PickleOpcode.Tuple1:
+            case PickleOpcode.Tuple2:
+            case PickleOpcode.Tuple3:
+                Push(ins, new TupleValue(PopMany(ins, ins.Opcode - PickleOpcode.Tuple1 + 1)));
+                break;
+            case PickleOpcode.EmptyList:
+                Push(ins, OpaqueValue.List);
+                break;
+            case PickleOpcode.List:
+                PopToMark(ins);
+                Push(ins, OpaqueValue.List);
+                break;
+            case PickleOpcode.EmptyDict:
+                Push(ins, OpaqueValue.Dict);
+                break;
+            case PickleOpcode.Dict:
+                if (PopToMark(ins).Count % 2 != 0)
+                {
+                    throw new PickleFormatException(ins.Offset, "odd number of items for DICT");
+                }
+
+                Push(ins, OpaqueValue.Dict);
+                break;
+            case PickleOpcode.EmptySet:
+                Push(ins, OpaqueValue.Set);
+                break;
+            case PickleOpcode.FrozenSet:
+                PopToMark(ins);
+                Push(ins, OpaqueValue.Set);
+                break;
+
+            case PickleOpcode.Append:
+                {
+                    var value = Pop(ins);
+                    UseAsArgument(value);
+                    UseAsReceiver(Peek(ins), ins);
+                    break;
+                }
+
+            case PickleOpcode.Appends:
+            case PickleOpcode.AddItems:
+                ApplyToReceiverBelowMark(ins, pairs: false);
+                break;
+            case PickleOpcode.SetItem:
+                {
+                    UseAsArgument(Pop(ins));
+                    UseAsArgument(Pop(ins));
+                    UseAsReceiver(Peek(ins), ins);
+                    break;
+                }
+
+            case PickleOpcode.SetItems:
+                ApplyToReceiverBelowMark(ins, pairs: true);
+                break;
+
+            case PickleOpcode.Put:
+            case PickleOpcode.BinPut:
+            case PickleOpcode.LongBinPut:
+                MemoPut(ins, ins.Integer);
+                break;
+            case PickleOpcode.Memoize:
+                MemoPut(ins, _memo.Count);
+                break;
+            case PickleOpcode.Get:
+            case PickleOpcode.BinGet:
+            case PickleOpcode.LongBinGet:
+                if (ins.IntegerOverflow || !_memo.TryGetValue(ins.Integer, out var remembered))
+                {
+                    throw new PickleFormatException(ins.Offset, $"memo value not found at index {(ins.IntegerOverflow ? "(too large)" : ins.Integer.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+                }
+
+                Push(ins, remembered);
+                break;
+
+            case PickleOpcode.Global:
+                Push(ins, new GlobalValue(Import(ins.Text!, ins.Text2!, ins)));
+                break;
+            case PickleOpcode.StackGlobal:
+                {
+                    var name = Pop(ins);
+                    var module = Pop(ins);
+                    Push(ins, new GlobalValue(StackGlobal(module, name, ins)));
+                    break;
+                }
+
+            case PickleOpcode.Inst:
+                {
+                    var args = PopToMark(ins);
+                    var import = Import(ins.Text!, ins.Text2!, ins);
+                    import.MarkCalled(ins.Opcode, ins.Offset);
+                    UseAsArguments(args);
+                    Push(ins, new CallResultValue(import));
+                    break;
+                }
+
+            case PickleOpcode.Ext1:
+            case PickleOpcode.Ext2:
+            case PickleOpcode.Ext4:
+                {
+                    if (!_extensions.TryResolve(ins.Integer, out var target))
+                    {
+                        throw new PickleFormatException(ins.Offset, $"unregistered extension code {ins.Integer}: the unpickler fails here unless the loading process registered it, and what it would import cannot be determined");
+                    }
+
+                    Push(ins, new GlobalValue(Import(target.Module, target.Name, ins)));
+                    break;
+                }
+
+            case PickleOpcode.Reduce:
+                {
+                    var args = Pop(ins);
+                    var callable = Pop(ins);
+                    Push(ins, Call(callable, args, ins));
+                    break;
+                }
+
+            case PickleOpcode.NewObj:
+                {
+                    var args = Pop(ins);
+                    var cls = Pop(ins);
+                    RequireTupleIfKnown(args, ins, "NEWOBJ expected an arg tuple");
+                    Push(ins, Call(cls, args, ins));
+                    break;
+                }
+
+            case PickleOpcode.NewObjEx:
+                {
+                    var kwargs = Pop(ins);
+                    var args = Pop(ins);
+                    var cls = Pop(ins);
+                    RequireTupleIfKnown(args, ins, "NEWOBJ_EX args argument must be a tuple");
+                    UseAsArgument(kwargs);
+                    Push(ins, Call(cls, args, ins));
+                    break;
+                }
+
+            case PickleOpcode.Obj:
+                {
+                    var items = PopToMark(ins);
+                    if (items.Count < 1)
+                    {
+                        throw new PickleFormatException(ins.Offset, "unpickling stack underflow: OBJ needs a class after the MARK");
+                    }
+
+                    var args = new List<PickleValue>(items.Count - 1);
+                    for (var i = 1; i < items.Count; i++)
+                    {
+                        args.Add(items[i]);
+                    }
+
+                    Push(ins, Call(items[0], new TupleValue(args), ins));
+                    break;
+                }
+
+            case PickleOpcode.Build:
+                {
+                    var state = Pop(ins);
+                    UseAsArgument(state);
+                    UseAsReceiver(Peek(ins), ins);
+                    break;
+                }
+
+            case PickleOpcode.PersId:
+                Push(ins, OpaqueValue.Persistent);
+                break;
+            case PickleOpcode.BinPersId:
+                UseAsArgument(Pop(ins));
+                Push(ins, OpaqueValue.Persistent);
+                break;
+
+            default:
+                throw new PickleFormatException(ins.Offset, $"invalid load key 0x{(byte)ins.Opcode:x2}");
+        }
+
+        return false;
+    }
+
+    private PickleImport Import(string module, string name, in PickleInstruction ins)
+    {
+        string? writtenAs = null;
+        if (_protocol < 3)
+        {
+            var mapped = PythonNameCompatibility.Map(module, name);
+            if (mapped.Module != module || mapped.Name != name)
+            {
+                writtenAs = module + "." + name;
+                (module, name) = mapped;
+            }
+        }
+
+        // Below protocol 4 the unpickler looks the name up as one attribute, so "a.b" cannot resolve through
+        // attributes; the import then fails. It is still reported as written (fail closed).
+        var import = new PickleImport(module, name, ins.Opcode, ins.Offset, writtenAs);
+        _imports.Add(import);
+        return import;
+    }
+
+    private PickleImport StackGlobal(PickleValue module, PickleValue name, in PickleInstruction ins)
+    {
+        if (module is TextValue m && name is TextValue n)
+        {
+            return Import(m.Text, n.Text, ins);
+        }
+
+        if (IsKnownNonString(module) || IsKnownNonString(name))
+        {
+            throw new PickleFormatException(ins.Offset, $"STACK_GLOBAL requires str operands but got {module.Describe()} and {name.Describe()}");
+        }
+
+        var import = new PickleImport(
+            (module as TextValue)?.Text,
+            (name as TextValue)?.Text,
+            ins.Opcode,
+            ins.Offset,
+            unresolvedReason: $"STACK_GLOBAL takes its module from {module.Describe()} and its name from {name.Describe()}, which cannot be resolved statically");
+        _imports.Add(import);
+        return import;
+    }
+
+    private static bool IsKnownNonString(PickleValue value)
+        => value is IntValue or TupleValue || (value is OpaqueValue o && !o.IsString);
+
+    private PickleValue Call(PickleValue callable, PickleValue args, in PickleInstruction ins)
+    {
+        UseAsArgument(args);
+        var origin = Origin(callable);
+        origin?.MarkCalled(ins.Opcode, ins.Offset);
+        if (origin is { IsResolved: true, Module: "copyreg", Name: "add_extension" } && args is TupleValue { Items.Count: 3 } t
+            && t.Items[0] is TextValue module && t.Items[1] is TextValue name && t.Items[2] is IntValue code)
+        {
+            _extensions.Register(code.Value, module.Text, name.Text);
+        }
+
+        return new CallResultValue(origin);
+    }
+
+    private static PickleImport? Origin(PickleValue value) => value switch
+    {
+        GlobalValue g => g.Import,
+        CallResultValue c => c.Origin,
+        _ => null,
+    };
+
+    private static void UseAsReceiver(PickleValue target, in PickleInstruction ins) => Origin(target)?.MarkCalled(ins.Opcode, ins.Offset);
+
+    private static void UseAsArgument(PickleValue value)
+    {
+        switch (value)
+        {
+            case GlobalValue g:
+                g.Import.MarkArgument();
+                break;
+            case CallResultValue { Origin: { } origin }:
+                origin.MarkArgument();
+                break;
+            case TupleValue t:
+                UseAsArguments(t.Items);
+                break;
+        }
+    }
+
+    private static void UseAsArguments(IReadOnlyList<PickleValue> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            UseAsArgument(values[i]);
+        }
+    }
+
+    private void ApplyToReceiverBelowMark(in PickleInstruction ins, bool pairs)
+    {
+        var items = PopToMark(ins);
+        if (pairs && items.Count % 2 != 0)
+        {
+            throw new PickleFormatException(ins.Offset, $"odd number of items for {PickleOpcodeNames.Of(ins.Opcode)}");
+        }
+
+        UseAsArguments(items);
+        UseAsReceiver(Peek(ins), ins);
+    }
+
+    private static void RequireTupleIfKnown(PickleValue args, in PickleInstruction ins, string message)
+    {
+        if (args is IntValue || args is OpaqueValue)
+        {
+            throw new PickleFormatException(ins.Offset, message);
+        }
+    }
+
+    private void MemoPut(in PickleInstruction ins, long index)
+    {
+        var value = Peek(ins);
+        if (!_memo.ContainsKey(index) && _memo.Count >= MaxMemoEntries)
+        {
+            throw new PickleFormatException(ins.Offset, $"more than {MaxMemoEntries} memo entries; the stream was not analysed further");
+        }
+
+        _memo[index] = value;
+    }
+
+    private void Push(in PickleInstruction ins, PickleValue value)
+    {
+        if (_stack.Count >= MaxStackDepth)
+        {
+            throw new PickleFormatException(ins.Offset, $"the stack grows beyond {MaxStackDepth} values; the stream was not analysed further");
+        }
+
+        _stack.Add(value);
+    }
+
+    private PickleValue Peek(in PickleInstruction ins)
+    {
+        if (_stack.Count <= Fence)
+        {
+            throw Underflow(ins);
+        }
+
+        return _stack[_stack.Count - 1];
+    }
+
+    private PickleValue Pop(in PickleInstruction ins)
+    {
+        var value = Peek(ins);
+        _stack.RemoveAt(_stack.Count - 1);
+        return value;
+    }
+
+    private List<PickleValue> PopMany(in PickleInstruction ins, int count)
+    {
+        if (_stack.Count - Fence < count)
+        {
+            throw Underflow(ins);
+        }
+
+        var start = _stack.Count - count;
+        var items = _stack.GetRange(start, count);
+        _stack.RemoveRange(start, count);
+        return items;
+    }
+
+    private List<PickleValue> PopToMark(in PickleInstruction ins)
+    {
+        if (_marks.Count == 0)
+        {
+            throw new PickleFormatException(ins.Offset, $"{PickleOpcodeNames.Of(ins.Opcode)} could not find MARK");
+        }
+
+        var mark = _marks[_marks.Count - 1];
+        _marks.RemoveAt(_marks.Count - 1);
+        var items = _stack.GetRange(mark, _stack.Count - mark);
+        _stack.RemoveRange(mark, _stack.Count - mark);
+        return items;
+    }
+
+    private static PickleFormatException Underflow(in PickleInstruction ins)
+        => new(ins.Offset, $"unpickling stack underflow at {PickleOpcodeNames.Of(ins.Opcode)}");
+}

@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+
+namespace ModelGuard.Engine.Formats.Pickle;
+
+/// <summary>
+/// A symbolic stack value. Only what decides imports and calls is tracked (strings, ints, globals, call results,
+/// tuples); everything else collapses into shared opaque instances so the simulation does not copy payloads.
+/// </summary>
+internal abstract class PickleValue
+{
+    /// <summary>A short description for messages ("str", "a call result", ...).</summary>
+    public abstract string Describe();
+}
+
+/// <summary>A value whose content never matters to the analysis (numbers, bytes, containers, None, ...).</summary>
+internal sealed class OpaqueValue : PickleValue
+{
+    public static readonly OpaqueValue None = new("None");
+    public static readonly OpaqueValue Bool = new("bool");
+    public static readonly OpaqueValue Number = new("a number");
+    public static readonly OpaqueValue Bytes = new("bytes");
+    public static readonly OpaqueValue List = new("a list");
+    public static readonly OpaqueValue Dict = new("a dict");
+    public static readonly OpaqueValue Set = new("a set");
+    public static readonly OpaqueValue Persistent = new("a persistent object");
+    public static readonly OpaqueValue Buffer = new("a buffer");
+
+    /// <summary>A str too long to be a name; its text was skipped, not read.</summary>
+    public static readonly OpaqueValue LongString = new("a long str");
+
+    private readonly string _description;
+
+    private OpaqueValue(string description) => _description = description;
+
+    public bool IsString => ReferenceEquals(this, LongString);
+
+    public override string Describe() => _description;
+}
+
+/// <summary>A str whose text was read (short enough to be a module or attribute name).</summary>
+internal sealed class TextValue : PickleValue
+{
+    public TextValue(string text) => Text = text;
+
+    public string Text { get; }
+
+    public override string Describe() => "str";
+}
+
+/// <summary>An int small enough to matter (extension codes).</summary>
+internal sealed class IntValue : PickleValue
+{
+    public IntValue(long value) => Value = value;
+
+    public long Value { get; }
+
+    public override string Describe() => "int";
+}
+
+/// <summary>The object an import produced.</summary>
+internal sealed class GlobalValue : PickleValue
+{
+    public GlobalValue(PickleImport import) => Import = import;
+
+    public PickleImport Import { get; }
+
+    public override string Describe() => Import.Display;
+}
+
+/// <summary>Whatever a call returned; <see cref="Origin"/> is the import whose call produced it, if known.</summary>
+internal sealed class CallResultValue : PickleValue
+{
+    public CallResultValue(PickleImport? origin) => Origin = origin;
+
+    public PickleImport? Origin { get; }
+
+    public override string Describe() => Origin is null ? "a call result" : "the result of " + Origin.Display;
+}
+
+/// <summary>A tuple with its items (arguments of calls are tuples).</summary>
+internal sealed class TupleValue : PickleValue
+{
+    public static readonly TupleValue Empty = new(new List<PickleValue>(0));
+
+    public TupleValue(IReadOnlyList<PickleValue> items) => Items = items;
+
+    public IReadOnlyList<PickleValue> Items { get; }
+
+    public override string Describe() => "a tuple";
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Threading.Tasks;
+using ModelGuard.IntegrationTests.Infrastructure;
+using ModelGuard.TestSupport;
+
+namespace ModelGuard.IntegrationTests;
+
+/// <summary>
+/// A project that references the packed ModelGuard package and bundles model files is built with `dotnet build`;
+/// the build's exit code and output are what a user sees.
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class EndToEndTests
+{
+    private readonly PackageFixture _fixture;
+
+    public EndToEndTests(PackageFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task MaliciousCheckpointFailsTheBuild()
+    {
+        var build = await _fixture.CreateProject("evil-checkpoint")
+            .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious("echo pwned"))
+            .BuildAsync();
+
+        Assert.True(build.ExitCode != 0, "The build should fail. " + build.Describe());
+        AssertContains(build, "models/evil.pt : error MG1001:");
+        AssertContains(build, "data.pkl");
+        AssertContains(build, "os.system");
+    }
+
+    [Fact]
+    public async Task BenignCheckpointBuildsClean()
+    {
+        var build = await _fixture.CreateProject("good-checkpoint")
+            .AddFile("None", "models/good.pt", TorchCheckpointWriter.Benign("weight", "bias"))
+            .BuildAsync();
+
+        Assert.True(build.ExitCode == 0, "The build should succeed. " + build.Describe());
+        AssertDoesNotContain(build, " MG1");
+        // Proves the package is wired up and the file was really scanned, not silently skipped.
+        AssertContains(build, "ModelGuard: scanned 1 file(s), 0 error(s), 0 warning(s)");
+    }
+
+    [Fact]
+    public async Task PickleDisguisedAsImageIsCaught()
+    {
+        var pickle = new PickleWriter().Proto(2).CallWithString("os", "system", "echo pwned").Stop().ToArray();
+        var build = await _fixture.CreateProject("disguised-pickle")
+            .AddFile("Content", "photo.png", pickle)
+            .BuildAsync();
+
+        Assert.True(build.ExitCode != 0, "The build should fail. " + build.Describe());
+        AssertContains(build, "photo.png : error MG1001:");
+    }
+
+    [Fact]
+    public async Task ModelGuardEnabledFalseSkipsTheScan()
+    {
+        var build = await _fixture.CreateProject("disabled")
+            .SetProperty("ModelGuardEnabled", "false")
+            .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious())
+            .BuildAsync();
+
+        Assert.True(build.ExitCode == 0, "The build should succeed. " + build.Describe());
+        AssertDoesNotContain(build, " MG1");
+        AssertDoesNotContain(build, "ModelGuard: scanned");
+    }
+
+    [Fact]
+    public async Task NoWarnSuppressesTheRule()
+    {
+        var build = await _fixture.CreateProject("nowarn")
+            .SetProperty("NoWarn", "$(NoWarn);MG1001")
+            .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious())
+            .BuildAsync();
+
+        Assert.True(build.ExitCode == 0, "The build should succeed. " + build.Describe());
+        AssertDoesNotContain(build, "MG1001");
+        AssertContains(build, "ModelGuard: scanned 1 file(s)");
+    }
+
+    private static void AssertContains(ProcessResult build, string expected)
+        => Assert.True(build.Output.Contains(expected, StringComparison.Ordinal), $"Expected the output to contain \"{expected}\". {build.Describe()}");
+
+    private static void AssertDoesNotContain(ProcessResult build, string unexpected)
+        => Assert.False(build.Output.Contains(unexpected, StringComparison.Ordinal), $"Expected the output not to contain \"{unexpected}\". {build.Describe()}");
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+
+namespace ModelGuard.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Packs the real ModelGuard package once per test run into a private feed, and gives every test a private package
+/// cache, so the projects under test restore exactly this build of the package and nothing from the machine's caches.
+/// </summary>
+public sealed class PackageFixture : IAsyncLifetime
+{
+    /// <summary>The version the tests pack and reference; never published.</summary>
+    public const string Version = "0.0.0-e2e";
+
+    private int _projectCounter;
+
+    public PackageFixture()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "modelguard-e2e", Guid.NewGuid().ToString("N").Substring(0, 12));
+        Feed = Path.Combine(Root, "feed");
+        Packages = Path.Combine(Root, "packages");
+    }
+
+    /// <summary>The fixture's temporary folder; everything the tests write lives below it.</summary>
+    public string Root { get; }
+
+    /// <summary>The folder feed holding the packed .nupkg.</summary>
+    public string Feed { get; }
+
+    /// <summary>NUGET_PACKAGES for the builds under test: fresh, so a stale extraction of <see cref="Version"/> can never be used.</summary>
+    public string Packages { get; }
+
+    /// <summary>The packed package.</summary>
+    public string PackagePath => Path.Combine(Feed, $"ModelGuard.{Version}.nupkg");
+
+    /// <summary>Output of the pack, for diagnosing failures.</summary>
+    public ProcessResult? PackResult { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Feed);
+        Directory.CreateDirectory(Packages);
+
+        // --artifacts-path keeps this Release build out of the repository's bin/ and obj/ (and its restore out of
+        // obj/project.assets.json), so packing never disturbs the developer's own build.
+        PackResult = await ProcessRunner.RunAsync(
+            ProcessRunner.DotnetPath,
+            new[]
+            {
+                "pack", RepoPaths.TasksProject, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo",
+                "--artifacts-path", Path.Combine(Root, "artifacts"), "-nodeReuse:false", "--disable-build-servers",
+                "-p:UseSharedCompilation=false",
+            },
+            RepoPaths.Root).ConfigureAwait(false);
+
+        if (PackResult.ExitCode != 0 || !File.Exists(PackagePath))
+        {
+            throw new InvalidOperationException($"Packing ModelGuard failed; no test can run. {PackResult.Describe()}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("MODELGUARD_KEEP_E2E") is null or "" or "0")
+        {
+            try
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a leftover temp folder is not a test failure.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Creates an isolated folder for one consumer project: its own nuget.config and empty Directory.Build.* files.</summary>
+    public TestProject CreateProject(string name)
+    {
+        var dir = Path.Combine(Root, "projects", $"{System.Threading.Interlocked.Increment(ref _projectCounter):D2}-{name}");
+        Directory.CreateDirectory(dir);
+
+        // Only the private feed: the consumer needs nothing else (the SDK provides the net10.0 targeting pack).
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="modelguard-e2e" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+
+        // Stop MSBuild's upward search, so nothing above the temp folder changes the build.
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />\n");
+        return new TestProject(this, dir);
+    }
+
+    internal IReadOnlyDictionary<string, string?> BuildEnvironment => new Dictionary<string, string?>
+    {
+        ["NUGET_PACKAGES"] = Packages,
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["MSBUILDDISABLENODEREUSE"] = "1",
+    };
+}
+
+/// <summary>The xunit collection that shares one packed package between all end-to-end tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackageCollection : ICollectionFixture<PackageFixture>
+{
+    public const string Name = "ModelGuard package";
+}

@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading.Tasks;
+
+namespace ModelGuard.IntegrationTests.Infrastructure;
+
+/// <summary>A throwaway net10.0 class library that references the packed ModelGuard package.</summary>
+public sealed class TestProject
+{
+    private readonly PackageFixture _fixture;
+    private readonly List<string> _items = new();
+    private readonly List<string> _properties = new();
+
+    internal TestProject(PackageFixture fixture, string directory)
+    {
+        _fixture = fixture;
+        Directory = directory;
+    }
+
+    public string Directory { get; }
+
+    public string ProjectPath => Path.Combine(Directory, "Consumer.csproj");
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="relativePath"/> and adds it as a <paramref name="itemType"/> item.</summary>
+    public TestProject AddFile(string itemType, string relativePath, byte[] content, string extraAttributes = "")
+    {
+        var fullPath = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        File.WriteAllBytes(fullPath, content);
+        _items.Add($"""    <{itemType} Include="{relativePath}" {extraAttributes}/>""");
+        return this;
+    }
+
+    public TestProject SetProperty(string name, string value)
+    {
+        _properties.Add($"    <{name}>{value}</{name}>");
+        return this;
+    }
+
+    /// <summary>Writes the project and runs <c>dotnet build</c> on it (normal verbosity, so the task's summary line shows).</summary>
+    public async Task<ProcessResult> BuildAsync()
+    {
+        var project = new StringBuilder();
+        project.AppendLine("""<Project Sdk="Microsoft.NET.Sdk">""");
+        project.AppendLine("  <PropertyGroup>");
+        project.AppendLine("    <TargetFramework>net10.0</TargetFramework>");
+        // Model files are listed explicitly below; the default None glob would add them a second time.
+        project.AppendLine("    <EnableDefaultNoneItems>false</EnableDefaultNoneItems>");
+        foreach (var property in _properties)
+        {
+            project.AppendLine(property);
+        }
+
+        project.AppendLine("  </PropertyGroup>");
+        project.AppendLine("  <ItemGroup>");
+        project.AppendLine($"""    <PackageReference Include="ModelGuard" Version="{PackageFixture.Version}" PrivateAssets="all" />""");
+        foreach (var item in _items)
+        {
+            project.AppendLine(item);
+        }
+
+        project.AppendLine("  </ItemGroup>");
+        project.AppendLine("</Project>");
+        File.WriteAllText(ProjectPath, project.ToString());
+        File.WriteAllText(Path.Combine(Directory, "Class1.cs"), "namespace Consumer;\n\npublic static class Class1\n{\n}\n");
+
+        return await ProcessRunner.RunAsync(
+            ProcessRunner.DotnetPath,
+            new[] { "build", ProjectPath, "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" },
+            Directory,
+            _fixture.BuildEnvironment).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using ModelGuard.IntegrationTests.Infrastructure;
+using ModelGuard.Tasks;
+using ModelGuard.TestSupport;
+
+namespace ModelGuard.IntegrationTests;
+
+/// <summary>The MSBuild task in process, with a recording build engine: exclusions, suppression, ordering and failure reporting.</summary>
+public sealed class ScanModelFilesTaskTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "modelguard-task-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+    private readonly RecordingBuildEngine _engine = new();
+
+    public ScanModelFilesTaskTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void MissingFileIsAnErrorNamedByItsItemSpec()
+    {
+        var task = NewTask(Item("models/missing.pt"));
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal("MG9002", error.Code);
+        Assert.Equal("models/missing.pt", error.File);
+        Assert.Equal("https://github.com/modelguard/modelguard/blob/main/docs/rules/MG9002.md", error.HelpLink);
+        Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("ModelGuard: scanned 1 file(s), 1 error(s), 0 warning(s) in ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ItemWithModelGuardFalseIsNotScanned()
+    {
+        var task = NewTask(Item("models/missing.pt", ("ModelGuard", "False")));
+
+        Assert.True(task.Execute());
+        Assert.Empty(_engine.Errors);
+        Assert.Empty(task.ScannedFiles);
+    }
+
+    [Theory]
+    [InlineData("MG9002")]
+    [InlineData("CS1591;mg9002")]
+    [InlineData("1701, MG9002 ,1702")]
+    public void NoWarnSuppressesAnyRule(string noWarn)
+    {
+        var task = NewTask(Item("models/missing.pt"));
+        task.NoWarn = noWarn;
+
+        Assert.True(task.Execute());
+        Assert.Empty(_engine.Errors);
+        Assert.Single(task.ScannedFiles);
+    }
+
+    [Fact]
+    public void ItemMetadataSuppressesForThatItemOnly()
+    {
+        var task = NewTask(Item("a.pt", ("ModelGuardNoWarn", "MG9002")), Item("b.pt"));
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal("b.pt", error.File);
+    }
+
+    [Fact]
+    public void SameFileListedTwiceIsScannedOnceAndStaysReportedUnlessEveryItemSuppresses()
+    {
+        var task = NewTask(Item("a.pt"), Item("./a.pt", ("ModelGuardNoWarn", "MG9002")));
+
+        Assert.False(task.Execute());
+        Assert.Single(_engine.Errors);
+        Assert.Single(task.ScannedFiles);
+    }
+
+    [Fact]
+    public void OutputKeepsInputOrderAndRecordsTheFormat()
+    {
+        var names = Enumerable.Range(0, 40).Select(i => $"f{39 - i:D2}.bin").ToArray();
+        foreach (var name in names)
+        {
+            File.WriteAllBytes(Path.Combine(_dir, name), new byte[] { 1, 2, 3 });
+        }
+
+        var task = NewTask(names.Select(n => Item(n)).ToArray());
+
+        Assert.True(task.Execute(), string.Join("\n", _engine.Errors.Select(e => e.Message)));
+        Assert.Equal(names, task.ScannedFiles.Select(i => i.ItemSpec));
+        Assert.All(task.ScannedFiles, i => Assert.False(string.IsNullOrEmpty(i.GetMetadata("ModelGuardFormat"))));
+    }
+
+    [Fact]
+    public void ErrorsAreReportedInItemOrder()
+    {
+        var task = NewTask(Item("z.pt"), Item("a.pt"), Item("m.pt"));
+
+        Assert.False(task.Execute());
+        Assert.Equal(new[] { "z.pt", "a.pt", "m.pt" }, _engine.Errors.Select(e => e.File));
+    }
+
+    [Fact]
+    public void DirectoryItemIsReportedNotThrown()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "folder.pt"));
+        var task = NewTask(Item("folder.pt"));
+
+        Assert.False(task.Execute());
+        Assert.Equal("MG9002", Assert.Single(_engine.Errors).Code);
+    }
+
+    [Fact]
+    public void AbsoluteItemUnderTheProjectIsShownRelative()
+    {
+        var task = NewTask(Item(Path.Combine(_dir, "models", "missing.pt")));
+
+        Assert.False(task.Execute());
+        Assert.Equal(Path.Combine("models", "missing.pt"), Assert.Single(_engine.Errors).File);
+    }
+
+    [Fact]
+    public void MaliciousCheckpointIsAnMG1001Error()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "evil.pt"), TorchCheckpointWriter.Malicious());
+        var task = NewTask(Item("evil.pt"));
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(_engine.Errors, e => e.Code == "MG1001");
+        Assert.Equal("evil.pt", error.File);
+        Assert.Contains("data.pkl", error.Message, StringComparison.Ordinal);
+    }
+
+    private ScanModelFiles NewTask(params ITaskItem[] items) => new()
+    {
+        BuildEngine = _engine,
+        Files = items,
+        ProjectDirectory = _dir,
+    };
+
+    private ITaskItem Item(string spec, params (string Name, string Value)[] metadata)
+    {
+        var item = new TaskItem(spec);
+        foreach (var (name, value) in metadata)
+        {
+            item.SetMetadata(name, value);
+        }
+
+        return new ProjectRelativeItem(item, Path.GetFullPath(Path.Combine(_dir, spec)));
+    }
+}
