@@ -49,6 +49,6 @@ public sealed class PackageShapeTests
 
         Assert.Equal("ModelGuard", Value("id"));
         Assert.Equal("true", Value("developmentDependency"));
-        Assert.Empty(metadata.Elements().Where(e => e.Name.LocalName == "dependencies").SelectMany(e => e.Descendants()).Where(e => e.Name.LocalName == "dependency"));
+        Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
     }
 }

@@ -42,7 +42,7 @@ internal static class PickleContentScanner
                 failure = ex;
             }
 
-            var evidence = failure is null || simulator.Imports.Count > 0;
+            var evidence = failure is null || HasImportablePath(simulator.Imports);
             if (!evidence && (streams > 0 || needsConfirmation))
             {
                 // Not pickle data: bytes after the last stream (legacy torch storages follow their pickles), or
@@ -75,6 +75,46 @@ internal static class PickleContentScanner
         }
 
         return true;
+    }
+
+    private static bool HasImportablePath(IReadOnlyList<PickleImport> imports)
+    {
+        foreach (var import in imports)
+        {
+            if (!import.IsResolved || (IsDottedIdentifier(import.Module!) && IsDottedIdentifier(import.Name!)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDottedIdentifier(string text)
+    {
+        var start = true;
+        foreach (var c in text)
+        {
+            if (c == '.')
+            {
+                if (start)
+                {
+                    return false;
+                }
+
+                start = true;
+                continue;
+            }
+
+            if (!(char.IsLetter(c) || c == '_' || (!start && char.IsDigit(c))))
+            {
+                return false;
+            }
+
+            start = false;
+        }
+
+        return !start;
     }
 
     private static void ReportImports(ScanContext context, string? member, List<PickleImport> imports)
