@@ -5,7 +5,7 @@ namespace ModelGuard.Engine.Rules;
 /// <summary>Everything the build, the CLI and the docs need to know about one rule.</summary>
 public sealed class RuleDescriptor
 {
-    internal RuleDescriptor(string id, string title, string category, RuleSeverity defaultSeverity, string description, string howToFix)
+    internal RuleDescriptor(string id, string title, string category, RuleSeverity defaultSeverity, string description, string howToFix, string example)
     {
         Id = id;
         Title = title;
@@ -13,6 +13,7 @@ public sealed class RuleDescriptor
         DefaultSeverity = defaultSeverity;
         Description = description;
         HowToFix = howToFix;
+        Example = example;
     }
 
     /// <summary>The diagnostic ID, e.g. <c>MG1001</c>.</summary>
@@ -32,6 +33,9 @@ public sealed class RuleDescriptor
 
     /// <summary>What a user does about a finding (the "How to fix" of its docs page).</summary>
     public string HowToFix { get; }
+
+    /// <summary>A build output line the rule produces (the "Example" of its docs page).</summary>
+    public string Example { get; }
 
     /// <summary>The rule's documentation page.</summary>
     public Uri HelpLink => new(RuleCatalog.HelpLinkBase + Id + ".md");
