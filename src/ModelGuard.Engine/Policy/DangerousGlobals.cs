@@ -72,7 +72,8 @@ internal static class DangerousGlobals
         ("pkgutil.*", Reflection), ("inspect.*", Reflection), ("operator.attrgetter", Reflection), ("operator.methodcaller", Reflection),
         ("operator.itemgetter", Indirect), ("operator.call", Indirect), ("_operator.*", Reflection), ("functools.partial", Indirect),
         ("functools.reduce", Indirect), ("functools.partialmethod", Indirect), ("functools.singledispatch", Indirect),
-        ("functools.cached_property", Indirect), ("itertools.starmap", Indirect), ("copyreg.*", Reflection), ("copy_reg.*", Reflection),
+        ("functools.cached_property", Indirect), ("itertools.starmap", Indirect), ("copyreg.add_extension", Reflection), ("copyreg.remove_extension", Reflection), ("copyreg.pickle", Reflection),
+        ("copyreg.constructor", Reflection), ("copyreg.__newobj_ex__", Reflection),
         ("contextlib.*", Indirect),
         ("torch._utils._import_dotted_name", Reflection), ("torch.Tensor.__reduce_ex__", Reflection),
 

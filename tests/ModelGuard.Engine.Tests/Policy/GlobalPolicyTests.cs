@@ -1,0 +1,70 @@
+using System.Linq;
+using ModelGuard.Engine.Policy;
+
+namespace ModelGuard.Engine.Tests.Policy;
+
+public sealed class GlobalPolicyTests
+{
+    [Theory]
+    [InlineData("os", "system")]
+    [InlineData("posix", "system")]
+    [InlineData("nt", "system")]
+    [InlineData("os.path", "join")]
+    [InlineData("subprocess", "Popen")]
+    [InlineData("builtins", "exec")]
+    [InlineData("builtins", "eval")]
+    [InlineData("builtins", "compile")]
+    [InlineData("builtins", "open")]
+    [InlineData("builtins", "getattr")]
+    [InlineData("builtins", "__import__")]
+    [InlineData("runpy", "run_path")]
+    [InlineData("pty", "spawn")]
+    [InlineData("socket", "socket")]
+    [InlineData("pickle", "loads")]
+    [InlineData("torch", "load")]
+    [InlineData("torch.serialization", "load")]
+    [InlineData("torch", "serialization.load")]
+    [InlineData("numpy", "load")]
+    [InlineData("operator", "attrgetter")]
+    [InlineData("functools", "partial")]
+    [InlineData("importlib", "import_module")]
+    [InlineData("pkgutil", "resolve_name")]
+    [InlineData("builtins", "str.__class__")]
+    public void Dangerous_globals_are_MG1001(string module, string name)
+    {
+        var verdict = GlobalPolicy.Classify(module, name);
+        Assert.Equal(GlobalVerdictKind.Dangerous, verdict.Kind);
+        Assert.False(string.IsNullOrWhiteSpace(verdict.Danger));
+    }
+
+    [Theory]
+    [InlineData("torch._utils", "_rebuild_tensor_v2")]
+    [InlineData("torch", "FloatStorage")]
+    [InlineData("collections", "OrderedDict")]
+    [InlineData("numpy.core.multiarray", "_reconstruct")]
+    [InlineData("numpy._core.multiarray", "_reconstruct")]
+    [InlineData("numpy", "dtype")]
+    [InlineData("builtins", "set")]
+    [InlineData("_codecs", "encode")]
+    public void Model_globals_are_allowed(string module, string name)
+        => Assert.Equal(GlobalVerdictKind.Allowed, GlobalPolicy.Classify(module, name).Kind);
+
+    [Theory]
+    [InlineData("mypkg", "Model")]
+    [InlineData("torch", "_utils")]
+    [InlineData("collections", "OrderedDict.fromkeys")]
+    [InlineData("numpy", "core")]
+    public void Everything_else_is_not_allowed(string module, string name)
+        => Assert.Equal(GlobalVerdictKind.NotAllowed, GlobalPolicy.Classify(module, name).Kind);
+
+    [Fact]
+    public void Allowlist_is_exact_pairs_and_never_overlaps_the_denylist()
+    {
+        Assert.All(AllowedGlobals.All, entry =>
+        {
+            Assert.DoesNotContain("*", entry, System.StringComparison.Ordinal);
+            Assert.False(DangerousGlobals.TryGetDanger(entry, out _), entry + " is both allowed and dangerous");
+        });
+        Assert.Equal(AllowedGlobals.All.Count, AllowedGlobals.All.Distinct().Count());
+    }
+}
