@@ -73,7 +73,7 @@ internal static class DangerousGlobals
         ("operator.itemgetter", Indirect), ("operator.call", Indirect), ("_operator.*", Reflection), ("functools.partial", Indirect),
         ("functools.reduce", Indirect), ("functools.partialmethod", Indirect), ("functools.singledispatch", Indirect),
         ("functools.cached_property", Indirect), ("itertools.starmap", Indirect), ("copyreg.add_extension", Reflection), ("copyreg.remove_extension", Reflection), ("copyreg.pickle", Reflection),
-        ("copyreg.constructor", Reflection), ("copyreg.__newobj_ex__", Reflection),
+        ("copyreg.constructor", Reflection), ("copyreg.__newobj__", Indirect), ("copyreg.__newobj_ex__", Indirect),
         ("contextlib.*", Indirect),
         ("torch._utils._import_dotted_name", Reflection), ("torch.Tensor.__reduce_ex__", Reflection),
 
