@@ -1,11 +1,13 @@
 using System;
+using ModelGuard.Engine.Scanning;
 
 namespace ModelGuard.Engine.Policy;
 
 /// <summary>Default-deny classification of imported globals: allowlisted, dangerous (MG1001) or not allowed (MG1002).</summary>
 internal static class GlobalPolicy
 {
-    public static GlobalVerdict Classify(string module, string name)
+    /// <summary>Classifies <paramref name="module"/>.<paramref name="name"/>; the user's allowed globals extend the allowlist only.</summary>
+    public static GlobalVerdict Classify(string module, string name, ScanOptions? options = null)
     {
         var qualified = module + "." + name;
         if (HasDunderSegment(name))
@@ -18,7 +20,7 @@ internal static class GlobalPolicy
             return new GlobalVerdict(GlobalVerdictKind.Dangerous, danger);
         }
 
-        return AllowedGlobals.Contains(module, name)
+        return AllowedGlobals.Contains(module, name) || (options is not null && options.IsUserAllowed(qualified))
             ? new GlobalVerdict(GlobalVerdictKind.Allowed)
             : new GlobalVerdict(GlobalVerdictKind.NotAllowed);
     }

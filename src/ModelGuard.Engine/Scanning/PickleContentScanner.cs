@@ -144,7 +144,7 @@ internal static class PickleContentScanner
                 continue;
             }
 
-            var verdict = GlobalPolicy.Classify(first.Module!, first.Name!);
+            var verdict = GlobalPolicy.Classify(first.Module!, first.Name!, context.Options);
             var subject = $"imports {first.Module}.{first.Name}{WrittenAs(first)} with {PickleOpcodeNames.Of(first.Opcode)}{group.DescribeCount()}";
             switch (verdict.Kind)
             {

@@ -1,8 +1,17 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace ModelGuard.Engine.Scanning;
 
 /// <summary>Limits and policy for one scan. Immutable and shareable across threads.</summary>
 public sealed class ScanOptions
 {
+    private readonly IReadOnlyCollection<string> _allowedGlobals = Array.Empty<string>();
+    private readonly HashSet<string> _allowedGlobalSet = new(StringComparer.Ordinal);
+
     /// <summary>The defaults the build and the CLI use.</summary>
     public static ScanOptions Default { get; } = new();
 
@@ -11,4 +20,42 @@ public sealed class ScanOptions
 
     /// <summary>The most bytes a compressed stream may expand to before the scan stops and reports it.</summary>
     public long MaxDecompressedBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Extra globals the user allows (their own classes), as <c>module.name</c>. They extend the allowlist and can
+    /// never allow a global the denylist names: a dangerous import stays MG1001 whatever is listed here.
+    /// </summary>
+    public IReadOnlyCollection<string> AllowedGlobals
+    {
+        get => _allowedGlobals;
+        init
+        {
+            _allowedGlobals = (value ?? throw new ArgumentNullException(nameof(value)))
+                .Select(v => v.Trim())
+                .Where(v => v.Length > 0)
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(v => v, StringComparer.Ordinal)
+                .ToArray();
+            _allowedGlobalSet = new HashSet<string>(_allowedGlobals, StringComparer.Ordinal);
+        }
+    }
+
+    internal bool IsUserAllowed(string qualifiedName) => _allowedGlobalSet.Contains(qualifiedName);
+
+    /// <summary>
+    /// A stable digest of everything here that can change a verdict, for caches keyed by engine version and policy.
+    /// </summary>
+    public string Fingerprint
+    {
+        get
+        {
+            var text = new StringBuilder()
+                .Append(EngineInfo.Version).Append('\n')
+                .Append(MaxContainerDepth).Append('\n')
+                .Append(MaxDecompressedBytes).Append('\n')
+                .Append(string.Join("\n", _allowedGlobals));
+            using var sha = SHA256.Create();
+            return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString()))).Replace("-", string.Empty);
+        }
+    }
 }

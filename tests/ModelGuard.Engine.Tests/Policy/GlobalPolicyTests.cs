@@ -67,4 +67,24 @@ public sealed class GlobalPolicyTests
         });
         Assert.Equal(AllowedGlobals.All.Count, AllowedGlobals.All.Distinct().Count());
     }
+
+    [Fact]
+    public void User_entries_extend_the_allowlist_but_never_allow_a_dangerous_global()
+    {
+        var options = new ModelGuard.Engine.Scanning.ScanOptions { AllowedGlobals = new[] { " mypkg.layers.Custom ", "os.system", "builtins.str.__class__" } };
+        Assert.Equal(GlobalVerdictKind.Allowed, GlobalPolicy.Classify("mypkg.layers", "Custom", options).Kind);
+        Assert.Equal(GlobalVerdictKind.Dangerous, GlobalPolicy.Classify("os", "system", options).Kind);
+        Assert.Equal(GlobalVerdictKind.Dangerous, GlobalPolicy.Classify("builtins", "str.__class__", options).Kind);
+        Assert.Equal(GlobalVerdictKind.NotAllowed, GlobalPolicy.Classify("mypkg.layers", "Other", options).Kind);
+    }
+
+    [Fact]
+    public void The_options_fingerprint_changes_with_the_allowlist()
+    {
+        var a = new ModelGuard.Engine.Scanning.ScanOptions { AllowedGlobals = new[] { "a.B" } };
+        var b = new ModelGuard.Engine.Scanning.ScanOptions { AllowedGlobals = new[] { "a.C" } };
+        var a2 = new ModelGuard.Engine.Scanning.ScanOptions { AllowedGlobals = new[] { "a.B", "a.B" } };
+        Assert.NotEqual(a.Fingerprint, b.Fingerprint);
+        Assert.Equal(a.Fingerprint, a2.Fingerprint);
+    }
 }
