@@ -79,7 +79,7 @@ internal static class DangerousGlobals
 
         // Nested loaders
         ("pickle.*", Loader), ("_pickle.*", Loader), ("cPickle.*", Loader), ("dill.*", Loader), ("cloudpickle.*", Loader),
-        ("joblib.load", Loader), ("joblib.numpy_pickle.*", Loader), ("numpy.load", Loader), ("numpy.lib.format.*", Loader),
+        ("joblib.load", Loader), ("joblib.numpy_pickle.load", Loader), ("joblib.numpy_pickle_compat.*", Files), ("numpy.load", Loader), ("numpy.lib.format.*", Loader),
         ("torch.load", Loader), ("torch.storage._load_from_bytes", Loader), ("pandas.read_pickle", Loader), ("yaml.*", Loader),
         ("jsonpickle.*", Loader), ("keras.*", Loader), ("tensorflow.*", Exec), ("onnx.*", Loader), ("safetensors.*", Loader),
     };
@@ -101,6 +101,9 @@ internal static class DangerousGlobals
             }
         }
     }
+
+    /// <summary>An entry names exactly this target (not a whole module).</summary>
+    public static bool TryGetExact(string qualifiedName, out string danger) => Exact.TryGetValue(qualifiedName, out danger!);
 
     /// <summary>
     /// Looks up the fully qualified target (<c>module.name</c>, where name may be a dotted path). Matches an exact

@@ -15,12 +15,25 @@ internal static class GlobalPolicy
             return new GlobalVerdict(GlobalVerdictKind.Dangerous, "walks a dunder attribute path (" + name + "), the classic way to reach builtins and code objects from any value");
         }
 
-        if (DangerousGlobals.TryGetDanger(qualified, out var danger))
+        // Precedence: an exact denylist entry, then the curated allowlist (exact pairs that may sit inside a module the
+        // denylist covers as a whole, such as torch.serialization._get_layout), then module-wide denylist entries, then
+        // the user's own entries, which can never override any denylist entry.
+        if (DangerousGlobals.TryGetExact(qualified, out var danger))
         {
             return new GlobalVerdict(GlobalVerdictKind.Dangerous, danger);
         }
 
-        return AllowedGlobals.Contains(module, name) || (options is not null && options.IsUserAllowed(qualified))
+        if (AllowedGlobals.Contains(qualified))
+        {
+            return new GlobalVerdict(GlobalVerdictKind.Allowed);
+        }
+
+        if (DangerousGlobals.TryGetDanger(qualified, out danger))
+        {
+            return new GlobalVerdict(GlobalVerdictKind.Dangerous, danger);
+        }
+
+        return options is not null && options.IsUserAllowed(qualified)
             ? new GlobalVerdict(GlobalVerdictKind.Allowed)
             : new GlobalVerdict(GlobalVerdictKind.NotAllowed);
     }

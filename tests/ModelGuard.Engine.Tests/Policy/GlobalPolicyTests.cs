@@ -58,15 +58,25 @@ public sealed class GlobalPolicyTests
         => Assert.Equal(GlobalVerdictKind.NotAllowed, GlobalPolicy.Classify(module, name).Kind);
 
     [Fact]
-    public void Allowlist_is_exact_pairs_and_never_overlaps_the_denylist()
+    public void Allowlist_is_exact_pairs_and_never_names_an_exact_denylist_entry()
     {
         Assert.All(AllowedGlobals.All, entry =>
         {
             Assert.DoesNotContain("*", entry, System.StringComparison.Ordinal);
-            Assert.False(DangerousGlobals.TryGetDanger(entry, out _), entry + " is both allowed and dangerous");
+            Assert.False(DangerousGlobals.TryGetExact(entry, out _), entry + " is both allowed and an exact denylist entry");
         });
         Assert.Equal(AllowedGlobals.All.Count, AllowedGlobals.All.Distinct().Count());
+        Assert.Contains("torch._utils._rebuild_tensor_v2", AllowedGlobals.All);
+        Assert.Contains("torch.nn.modules.linear.Linear", AllowedGlobals.All);
+        Assert.Contains("sklearn.linear_model._logistic.LogisticRegression", AllowedGlobals.All);
     }
+
+    [Theory]
+    [InlineData("torch.serialization", "load")]
+    [InlineData("torch.serialization", "_load")]
+    [InlineData("joblib.numpy_pickle", "load")]
+    public void Allowed_neighbours_do_not_open_a_dangerous_module(string module, string name)
+        => Assert.Equal(GlobalVerdictKind.Dangerous, GlobalPolicy.Classify(module, name).Kind);
 
     [Fact]
     public void User_entries_extend_the_allowlist_but_never_allow_a_dangerous_global()
