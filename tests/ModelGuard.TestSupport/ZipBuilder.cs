@@ -41,7 +41,7 @@ public sealed class ZipBuilder
         var entry = new ZipBuilderEntry(name, content)
         {
             Method = 0,
-            Crc32 = TestSupport.Crc32.Compute(content),
+            Crc32 = ModelGuard.Engine.IO.Crc32.Compute(content),
             UncompressedSize = content.Length,
         };
         Entries.Add(entry);
@@ -53,7 +53,7 @@ public sealed class ZipBuilder
         var entry = new ZipBuilderEntry(name, Deflate(content))
         {
             Method = 8,
-            Crc32 = TestSupport.Crc32.Compute(content),
+            Crc32 = ModelGuard.Engine.IO.Crc32.Compute(content),
             UncompressedSize = content.Length,
         };
         Entries.Add(entry);

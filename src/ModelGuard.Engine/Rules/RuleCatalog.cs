@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 
 namespace ModelGuard.Engine.Rules;
 
@@ -8,7 +9,7 @@ namespace ModelGuard.Engine.Rules;
 /// The single source of truth for rule IDs, titles, categories, default severities, help links and the
 /// text of the docs pages. Tests check <c>docs/rules/*.md</c> and the README table against it.
 /// </summary>
-public static class RuleCatalog
+public static partial class RuleCatalog
 {
     /// <summary>Where the rule pages are published; each rule appends <c>{Id}.md</c>.</summary>
     public const string HelpLinkBase = "https://github.com/modelguard/modelguard/blob/main/docs/rules/";
@@ -84,11 +85,16 @@ public static class RuleCatalog
         "Fix the item's path or make the file readable, or remove the item from the project.",
         "models/missing.pt : error MG9002: the file does not exist");
 
-    /// <summary>Every rule, ordered by ID.</summary>
-    public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
-    {
-        DangerousImport, UnknownImport, PickleDecodeFailure, UninspectableContent, InternalError, UnreadableFile,
-    }.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+    /// <summary>Every rule, ordered by ID: every <see cref="RuleDescriptor"/> field of this class (its parts live in RuleCatalog.*.cs).</summary>
+    public static IReadOnlyList<RuleDescriptor> All => LazyAll.Value;
+
+    // Lazy: field initializers of the other partial files must have run before the fields are read.
+    private static readonly Lazy<RuleDescriptor[]> LazyAll = new(() => typeof(RuleCatalog)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(RuleDescriptor))
+        .Select(f => (RuleDescriptor)f.GetValue(null)!)
+        .OrderBy(r => r.Id, StringComparer.Ordinal)
+        .ToArray());
 
     /// <summary>Finds a rule by ID.</summary>
     public static RuleDescriptor? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));

@@ -1,7 +1,7 @@
 namespace ModelGuard.Engine.Rules;
 
 /// <summary>Rule ID constants; the catalog (<see cref="RuleCatalog"/>) describes each one.</summary>
-public static class RuleIds
+public static partial class RuleIds
 {
     /// <summary>The pickle imports a callable known to execute code or reach the OS.</summary>
     public const string DangerousImport = "MG1001";

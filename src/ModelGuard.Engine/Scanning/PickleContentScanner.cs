@@ -144,7 +144,9 @@ internal static class PickleContentScanner
                 continue;
             }
 
-            var verdict = GlobalPolicy.Classify(first.Module!, first.Name!, context.Options);
+            var verdict = context.InTorchScript && IsTorchScriptClass(first.Module!)
+                ? new GlobalVerdict(GlobalVerdictKind.Allowed)
+                : GlobalPolicy.Classify(first.Module!, first.Name!, context.Options);
             var subject = $"imports {first.Module}.{first.Name}{WrittenAs(first)} with {PickleOpcodeNames.Of(first.Opcode)}{group.DescribeCount()}";
             switch (verdict.Kind)
             {
@@ -157,6 +159,10 @@ internal static class PickleContentScanner
             }
         }
     }
+
+    /// <summary>torch.jit.load resolves <c>__torch__.*</c> to classes compiled from the archive's code (reported as MG1004), not to Python modules.</summary>
+    private static bool IsTorchScriptClass(string module)
+        => module == "__torch__" || module.StartsWith("__torch__.", System.StringComparison.Ordinal);
 
     private static string WrittenAs(PickleImport import) => import.WrittenAs is null ? string.Empty : $" (written as {import.WrittenAs}, remapped from Python 2)";
 

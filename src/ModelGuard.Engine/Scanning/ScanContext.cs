@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Rules;
@@ -21,9 +22,51 @@ internal sealed class ScanContext
 
     public IReadOnlyList<Finding> Findings => _findings;
 
+    /// <summary>True while members of a TorchScript archive are scanned: their pickles name the archive's own <c>__torch__</c> classes.</summary>
+    public bool InTorchScript => _torchScriptDepth > 0;
+
+    private int _torchScriptDepth;
+
+    /// <summary>Marks the members scanned until disposal as TorchScript content (when <paramref name="enter"/> is set).</summary>
+    public IDisposable EnterTorchScript(bool enter)
+    {
+        if (!enter)
+        {
+            return NoScope.Instance;
+        }
+
+        _torchScriptDepth++;
+        return new TorchScriptScope(this);
+    }
+
     public void Report(RuleDescriptor rule, string? member, long? offset, string message)
         => _findings.Add(new Finding(rule, FilePath, member, offset, message));
 
     /// <summary>Joins a nested member name onto its parent's, as <c>outer.zip!/inner/data.pkl</c>.</summary>
     public static string JoinMember(string? parent, string child) => parent is null ? child : parent + "!/" + child;
+
+    private sealed class TorchScriptScope : IDisposable
+    {
+        private ScanContext? _context;
+
+        public TorchScriptScope(ScanContext context) => _context = context;
+
+        public void Dispose()
+        {
+            if (_context is not null)
+            {
+                _context._torchScriptDepth--;
+                _context = null;
+            }
+        }
+    }
+
+    private sealed class NoScope : IDisposable
+    {
+        public static readonly NoScope Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -27,6 +27,12 @@ internal sealed class PickleDisassembler
     /// <summary>Offset of the next opcode.</summary>
     public long Position => _reader.Position;
 
+    /// <summary>Reads one byte that is data, not an opcode (joblib writes raw array bytes between opcodes); -1 at the end.</summary>
+    public int ReadRawByte() => _reader.ReadByte();
+
+    /// <summary>Skips raw data (with a seek when possible); returns how many bytes were there.</summary>
+    public long SkipRaw(long count) => _reader.Skip(count);
+
     /// <summary>Reads the next instruction; false at the end of the data (the caller decides whether that is a truncation).</summary>
     public bool TryRead(out PickleInstruction instruction)
     {

@@ -24,6 +24,7 @@ internal sealed class PickleSimulator
     private readonly ExtensionRegistry _extensions;
     private readonly List<PickleImport> _imports = new();
     private int _protocol;
+    private PickleDisassembler? _disassembler;
 
     public PickleSimulator(ExtensionRegistry extensions) => _extensions = extensions;
 
@@ -33,6 +34,7 @@ internal sealed class PickleSimulator
     /// <summary>Decodes and simulates until STOP; returns false when the data ended before the first opcode.</summary>
     public bool Run(PickleDisassembler disassembler)
     {
+        _disassembler = disassembler;
         var first = true;
         while (true)
         {
@@ -157,16 +159,26 @@ internal sealed class PickleSimulator
                 Push(ins, OpaqueValue.List);
                 break;
             case PickleOpcode.EmptyDict:
-                Push(ins, OpaqueValue.Dict);
+                Push(ins, new DictValue());
                 break;
             case PickleOpcode.Dict:
-                if (PopToMark(ins).Count % 2 != 0)
                 {
-                    throw new PickleFormatException(ins.Offset, "odd number of items for DICT");
-                }
+                    var items = PopToMark(ins);
+                    if (items.Count % 2 != 0)
+                    {
+                        throw new PickleFormatException(ins.Offset, "odd number of items for DICT");
+                    }
 
-                Push(ins, OpaqueValue.Dict);
-                break;
+                    var dict = new DictValue();
+                    for (var i = 0; i < items.Count; i += 2)
+                    {
+                        dict.Set(items[i], items[i + 1]);
+                    }
+
+                    UseAsArguments(items);
+                    Push(ins, dict);
+                    break;
+                }
             case PickleOpcode.EmptySet:
                 Push(ins, OpaqueValue.Set);
                 break;
@@ -189,9 +201,13 @@ internal sealed class PickleSimulator
                 break;
             case PickleOpcode.SetItem:
                 {
-                    UseAsArgument(Pop(ins));
-                    UseAsArgument(Pop(ins));
-                    UseAsReceiver(Peek(ins), ins);
+                    var value = Pop(ins);
+                    var key = Pop(ins);
+                    UseAsArgument(value);
+                    UseAsArgument(key);
+                    var target = Peek(ins);
+                    (target as DictValue)?.Set(key, value);
+                    UseAsReceiver(target, ins);
                     break;
                 }
 
@@ -302,7 +318,17 @@ internal sealed class PickleSimulator
                 {
                     var state = Pop(ins);
                     UseAsArgument(state);
-                    UseAsReceiver(Peek(ins), ins);
+                    var target = Peek(ins);
+                    UseAsReceiver(target, ins);
+                    if (target is CallResultValue instance)
+                    {
+                        instance.State = state;
+                        if (instance.IsCallOf("joblib.numpy_pickle", "NumpyArrayWrapper"))
+                        {
+                            JoblibArrays.SkipArrayData(state, ins, _disassembler!, this);
+                        }
+                    }
+
                     break;
                 }
 
@@ -377,7 +403,20 @@ internal sealed class PickleSimulator
             _extensions.Register(code.Value, module.Text, name.Text);
         }
 
-        return new CallResultValue(origin);
+        return new CallResultValue(origin, args);
+    }
+
+    /// <summary>Runs a pickle embedded in this one (joblib writes object arrays as a nested pickle) and keeps its imports.</summary>
+    internal void RunNested(PickleDisassembler disassembler, long offset)
+    {
+        var nested = new PickleSimulator(_extensions);
+        if (!nested.Run(disassembler))
+        {
+            throw new PickleFormatException(offset, "the data ends where joblib expects a nested pickle with an object array");
+        }
+
+        _imports.AddRange(nested.Imports);
+        _disassembler = disassembler;
     }
 
     private static PickleImport? Origin(PickleValue value) => value switch
@@ -422,7 +461,16 @@ internal sealed class PickleSimulator
         }
 
         UseAsArguments(items);
-        UseAsReceiver(Peek(ins), ins);
+        var target = Peek(ins);
+        if (pairs && target is DictValue dict)
+        {
+            for (var i = 0; i < items.Count; i += 2)
+            {
+                dict.Set(items[i], items[i + 1]);
+            }
+        }
+
+        UseAsReceiver(target, ins);
     }
 
     private static void RequireTupleIfKnown(PickleValue args, in PickleInstruction ins, string message)

@@ -20,7 +20,6 @@ internal sealed class OpaqueValue : PickleValue
     public static readonly OpaqueValue Number = new("a number");
     public static readonly OpaqueValue Bytes = new("bytes");
     public static readonly OpaqueValue List = new("a list");
-    public static readonly OpaqueValue Dict = new("a dict");
     public static readonly OpaqueValue Set = new("a set");
     public static readonly OpaqueValue Persistent = new("a persistent object");
     public static readonly OpaqueValue Buffer = new("a buffer");
@@ -70,9 +69,21 @@ internal sealed class GlobalValue : PickleValue
 /// <summary>Whatever a call returned; <see cref="Origin"/> is the import whose call produced it, if known.</summary>
 internal sealed class CallResultValue : PickleValue
 {
-    public CallResultValue(PickleImport? origin) => Origin = origin;
+    public CallResultValue(PickleImport? origin, PickleValue? arguments = null)
+    {
+        Origin = origin;
+        Arguments = arguments;
+    }
 
     public PickleImport? Origin { get; }
+
+    /// <summary>The argument tuple of the call (joblib reads array sizes from a numpy.dtype call's arguments).</summary>
+    public PickleValue? Arguments { get; }
+
+    /// <summary>The state BUILD applied to the result, if any.</summary>
+    public PickleValue? State { get; set; }
+
+    public bool IsCallOf(string module, string name) => Origin is { IsResolved: true } o && o.Module == module && o.Name == name;
 
     public override string Describe() => Origin is null ? "a call result" : "the result of " + Origin.Display;
 }
@@ -87,4 +98,51 @@ internal sealed class TupleValue : PickleValue
     public IReadOnlyList<PickleValue> Items { get; }
 
     public override string Describe() => "a tuple";
+}
+
+/// <summary>
+/// A dict, with its str-keyed items while it stays small (joblib's array wrapper states are read from them).
+/// Larger dicts keep only that they are dicts.
+/// </summary>
+internal sealed class DictValue : PickleValue
+{
+    public const int MaxTrackedItems = 64;
+
+    private List<KeyValuePair<string, PickleValue>>? _items = new();
+
+    public void Set(PickleValue key, PickleValue value)
+    {
+        if (_items is null)
+        {
+            return;
+        }
+
+        if (key is not TextValue text || _items.Count >= MaxTrackedItems)
+        {
+            _items = null;
+            return;
+        }
+
+        _items.Add(new KeyValuePair<string, PickleValue>(text.Text, value));
+    }
+
+    public PickleValue? Get(string key)
+    {
+        if (_items is null)
+        {
+            return null;
+        }
+
+        for (var i = _items.Count - 1; i >= 0; i--)
+        {
+            if (_items[i].Key == key)
+            {
+                return _items[i].Value;
+            }
+        }
+
+        return null;
+    }
+
+    public override string Describe() => "a dict";
 }

@@ -1,6 +1,7 @@
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using ModelGuard.Engine.IO;
 using ModelGuard.Engine.Formats.Zip;
 using ModelGuard.TestSupport;
 using static ModelGuard.Engine.Tests.Formats.Zip.ZipTestData;
