@@ -3,7 +3,10 @@ using System.IO;
 
 namespace ModelGuard.Engine.IO;
 
-/// <summary>Passes a forward-only stream through and keeps the CRC-32 of every byte read.</summary>
+/// <summary>
+/// Passes a stream through and keeps the CRC-32 of the bytes read. Seeking is passed through too (nested archives
+/// need it) but makes the CRC meaningless, which <see cref="IsSequential"/> then says.
+/// </summary>
 internal sealed class Crc32ReadStream : Stream
 {
     private readonly Stream _inner;
@@ -15,18 +18,21 @@ internal sealed class Crc32ReadStream : Stream
 
     public long BytesRead { get; private set; }
 
+    /// <summary>False once anyone seeked: the CRC then no longer covers the content in order.</summary>
+    public bool IsSequential { get; private set; } = true;
+
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => _inner.CanSeek;
 
     public override bool CanWrite => false;
 
-    public override long Length => throw new NotSupportedException();
+    public override long Length => _inner.Length;
 
     public override long Position
     {
-        get => BytesRead;
-        set => throw new NotSupportedException();
+        get => _inner.CanSeek ? _inner.Position : BytesRead;
+        set => Seek(value, SeekOrigin.Begin);
     }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -41,11 +47,11 @@ internal sealed class Crc32ReadStream : Stream
     public bool Drain(long limit)
     {
         var buffer = new byte[64 * 1024];
-        while (BytesRead <= limit)
+        while (IsSequential && BytesRead <= limit)
         {
             if (Read(buffer, 0, buffer.Length) <= 0)
             {
-                return true;
+                return IsSequential;
             }
         }
 
@@ -56,7 +62,11 @@ internal sealed class Crc32ReadStream : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        IsSequential = false;
+        return _inner.Seek(offset, origin);
+    }
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
