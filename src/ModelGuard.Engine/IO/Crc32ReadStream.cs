@@ -4,22 +4,24 @@ using System.IO;
 namespace ModelGuard.Engine.IO;
 
 /// <summary>
-/// Passes a stream through and keeps the CRC-32 of the bytes read. Seeking is passed through too (nested archives
-/// need it) but makes the CRC meaningless, which <see cref="IsSequential"/> then says.
+/// Passes a stream through and keeps the CRC-32 of its content. Seeks are passed through too (sniffing re-reads the
+/// head, nested archives seek); bytes read again are not counted twice, and a forward seek over unread bytes leaves a
+/// gap, after which <see cref="IsComplete"/> can no longer become true.
 /// </summary>
 internal sealed class Crc32ReadStream : Stream
 {
     private readonly Stream _inner;
     private uint _running = Crc32.Start;
+    private long _position;
+    private long _highWater;
+    private bool _gap;
 
     public Crc32ReadStream(Stream inner) => _inner = inner;
 
     public uint Crc => Crc32.Finish(_running);
 
-    public long BytesRead { get; private set; }
-
-    /// <summary>False once anyone seeked: the CRC then no longer covers the content in order.</summary>
-    public bool IsSequential { get; private set; } = true;
+    /// <summary>True when every byte up to the end was read in order and the end was reached.</summary>
+    public bool IsComplete { get; private set; }
 
     public override bool CanRead => true;
 
@@ -31,31 +33,56 @@ internal sealed class Crc32ReadStream : Stream
 
     public override long Position
     {
-        get => _inner.CanSeek ? _inner.Position : BytesRead;
+        get => _position;
         set => Seek(value, SeekOrigin.Begin);
     }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
         var read = _inner.Read(buffer, offset, count);
-        _running = Crc32.Update(_running, new ReadOnlySpan<byte>(buffer, offset, read));
-        BytesRead += read;
+        if (_position > _highWater)
+        {
+            _gap = true;
+        }
+        else if (_position + read > _highWater)
+        {
+            var skip = (int)(_highWater - _position);
+            _running = Crc32.Update(_running, new ReadOnlySpan<byte>(buffer, offset + skip, read - skip));
+            _highWater = _position + read;
+        }
+
+        _position += read;
+        if (read == 0 && count > 0 && !_gap && _position == _highWater)
+        {
+            IsComplete = true;
+        }
+
         return read;
     }
 
-    /// <summary>Reads what is left, up to <paramref name="limit"/> bytes; false when more remained.</summary>
+    /// <summary>Reads on to the end unless more than <paramref name="limit"/> bytes would be read in all; true when the CRC is then complete.</summary>
     public bool Drain(long limit)
     {
-        var buffer = new byte[64 * 1024];
-        while (IsSequential && BytesRead <= limit)
+        if (_gap)
         {
-            if (Read(buffer, 0, buffer.Length) <= 0)
+            return false;
+        }
+
+        if (CanSeek && _position != _highWater)
+        {
+            Position = _highWater;
+        }
+
+        var buffer = new byte[64 * 1024];
+        while (!IsComplete && _highWater <= limit)
+        {
+            if (Read(buffer, 0, buffer.Length) <= 0 && !IsComplete)
             {
-                return IsSequential;
+                return false;
             }
         }
 
-        return false;
+        return IsComplete;
     }
 
     public override void Flush()
@@ -64,8 +91,8 @@ internal sealed class Crc32ReadStream : Stream
 
     public override long Seek(long offset, SeekOrigin origin)
     {
-        IsSequential = false;
-        return _inner.Seek(offset, origin);
+        _position = _inner.Seek(offset, origin);
+        return _position;
     }
 
     public override void SetLength(long value) => throw new NotSupportedException();

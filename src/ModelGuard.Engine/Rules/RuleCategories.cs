@@ -11,4 +11,7 @@ public static class RuleCategories
 
     /// <summary>Problems of the scanner itself or of its inputs.</summary>
     public const string Infrastructure = "ModelGuard.Infrastructure";
+
+    /// <summary>Problems in the configuration that tunes ModelGuard (.editorconfig, global configs).</summary>
+    public const string Configuration = "ModelGuard.Configuration";
 }

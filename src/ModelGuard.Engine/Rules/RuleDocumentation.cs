@@ -26,13 +26,24 @@ public static class RuleDocumentation
         page.Append("| Default severity | ").Append(rule.DefaultSeverity).AppendLine(" |");
         page.AppendLine();
         page.AppendLine("## Cause").AppendLine();
-        page.Append(rule.Title).AppendLine(".").AppendLine();
+        page.AppendLine(rule.Cause).AppendLine();
         page.AppendLine("## Rule description").AppendLine();
         page.AppendLine(rule.Description).AppendLine();
         page.AppendLine("## How to fix violations").AppendLine();
         page.AppendLine(rule.HowToFix).AppendLine();
         page.AppendLine("## How to suppress").AppendLine();
-        page.AppendLine("Suppress only after you have verified the file. For the whole project:").AppendLine();
+        page.AppendLine("Suppress only after you have verified the file. ModelGuard obeys the same settings as Roslyn analyzers, with the "
+            + "compiler's precedence: `NoWarn` and `ModelGuardNoWarn` win over everything, then `WarningsAsErrors`/`WarningsNotAsErrors`, "
+            + "then the nearest `.editorconfig`, then global configs, then `TreatWarningsAsErrors`.").AppendLine();
+        page.AppendLine("For the files of one folder, in an `.editorconfig` in that folder (or a section of one above it):").AppendLine();
+        page.AppendLine("```ini");
+        page.AppendLine("[*.{pt,pth,bin,pkl}]");
+        page.Append("dotnet_diagnostic.").Append(rule.Id).AppendLine(".severity = none");
+        page.AppendLine("```").AppendLine();
+        page.AppendLine("`none` hides the finding, `silent` keeps it only in the SARIF log, `suggestion` shows it as a message, "
+            + "`warning` and `error` as a warning or an error. A `.globalconfig` (or any file with `is_global = true`) sets it for the whole project; "
+            + "the category can be set at once with `dotnet_analyzer_diagnostic.category-" + rule.Category + ".severity`.").AppendLine();
+        page.AppendLine("For the whole project:").AppendLine();
         page.AppendLine("```xml");
         page.Append("<PropertyGroup>\n  <NoWarn>$(NoWarn);").Append(rule.Id).AppendLine("</NoWarn>\n</PropertyGroup>");
         page.AppendLine("```").AppendLine();
@@ -45,6 +56,47 @@ public static class RuleDocumentation
         page.AppendLine(rule.Example);
         page.AppendLine("```");
         return page.ToString().Replace("\r\n", "\n");
+    }
+
+    /// <summary>
+    /// <c>AnalyzerReleases.Shipped.md</c> (<paramref name="shipped"/>) or <c>AnalyzerReleases.Unshipped.md</c> in Roslyn's release-tracking
+    /// format: rules with <see cref="RuleDescriptor.ShippedIn"/> grouped by release, the others as the next release's new rules.
+    /// </summary>
+    public static string RenderReleases(bool shipped)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(shipped ? "; Shipped analyzer releases" : "; Unshipped analyzer release");
+        text.AppendLine("; https://github.com/dotnet/roslyn-analyzers/blob/main/src/Microsoft.CodeAnalysis.Analyzers/ReleaseTrackingAnalyzers.Help.md");
+        text.AppendLine("; Generated from src/ModelGuard.Engine/Rules/RuleCatalog*.cs; edit the catalog, not this file.");
+        if (shipped)
+        {
+            foreach (var release in RuleCatalog.All.Where(r => r.ShippedIn is not null).GroupBy(r => r.ShippedIn!).OrderBy(g => g.Key, System.StringComparer.Ordinal))
+            {
+                text.AppendLine().Append("## Release ").AppendLine(release.Key);
+                AppendNewRules(text, release);
+            }
+        }
+        else
+        {
+            var unshipped = RuleCatalog.All.Where(r => r.ShippedIn is null).ToList();
+            if (unshipped.Count > 0)
+            {
+                AppendNewRules(text, unshipped);
+            }
+        }
+
+        return text.ToString().Replace("\r\n", "\n");
+    }
+
+    private static void AppendNewRules(StringBuilder text, System.Collections.Generic.IEnumerable<RuleDescriptor> rules)
+    {
+        text.AppendLine().AppendLine("### New Rules").AppendLine();
+        text.AppendLine("Rule ID | Category | Severity | Notes");
+        text.AppendLine("--------|----------|----------|-------");
+        foreach (var rule in rules.OrderBy(r => r.Id, System.StringComparer.Ordinal))
+        {
+            text.Append(rule.Id).Append(" | ").Append(rule.Category).Append(" | ").Append(rule.DefaultSeverity).Append(" | ").AppendLine(rule.Title);
+        }
     }
 
     /// <summary>The README table, markers included.</summary>

@@ -11,7 +11,17 @@ internal static class ContentDispatcher
 {
     /// <summary>Scans the whole content of a file (seekable, positioned at its start).</summary>
     public static ContentFormat ScanSeekable(ScanContext context, Stream content, string? member, int depth)
-        => Scan(context, content, member, depth, pickleExpected: true);
+    {
+        var start = content.Position;
+        var format = Scan(context, content, member, depth, pickleExpected: true);
+        if (format != ContentFormat.Zip)
+        {
+            content.Position = start;
+            AppendedArchive.Scan(context, content, member, depth);
+        }
+
+        return format;
+    }
 
     /// <summary>
     /// Scans content from its current position. <paramref name="pickleExpected"/> says whether a stream with a
@@ -37,6 +47,13 @@ internal static class ContentDispatcher
         }
 
         var sniff = ContentSniffer.Sniff(head.AsSpan(0, count), length);
+        var format = ScanSniffed(context, replay, member, depth, pickleExpected, sniff);
+        FileNameChecks.Check(context, member, format);
+        return format;
+    }
+
+    private static ContentFormat ScanSniffed(ScanContext context, Stream replay, string? member, int depth, bool pickleExpected, SniffResult sniff)
+    {
         switch (sniff.Format)
         {
             case ContentFormat.Pickle:

@@ -83,4 +83,59 @@ public sealed class RuleCatalogTests
         var fields = typeof(RuleCatalog).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(RuleDescriptor));
         Assert.Equal(fields.Count(), RuleCatalog.All.Count);
     }
+
+    [Theory]
+    [InlineData(true, "AnalyzerReleases.Shipped.md")]
+    [InlineData(false, "AnalyzerReleases.Unshipped.md")]
+    public void Release_tracking_files_are_generated_from_the_catalog(bool shipped, string name)
+    {
+        // Roslyn's release-tracking format (RS2000-RS2008), next to the catalog.
+        var path = RepositoryRoot.Combine("src", "ModelGuard.Engine", name);
+        var expected = RuleDocumentation.RenderReleases(shipped);
+        if (Update)
+        {
+            File.WriteAllText(path, expected);
+        }
+
+        Assert.True(File.Exists(path), $"{path} is missing; run the tests with MODELGUARD_UPDATE_DOCS=1");
+        Assert.Equal(expected, File.ReadAllText(path).Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public void Every_rule_is_in_exactly_one_release_tracking_file()
+    {
+        var listed = new[] { RuleDocumentation.RenderReleases(true), RuleDocumentation.RenderReleases(false) }
+            .SelectMany(text => text.Split('\n'))
+            .Select(line => Regex.Match(line, "^(MG[0-9]{4}) \\| "))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value)
+            .ToList();
+        Assert.Equal(RuleCatalog.All.Select(r => r.Id), listed.OrderBy(x => x, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Help_links_resolve_to_the_docs_pages_in_this_repository()
+    {
+        // HelpLinkBase is a GitHub "blob" URL: https://github.com/<owner>/<repo>/blob/<branch>/<path in the repository>.
+        var match = Regex.Match(RuleCatalog.HelpLinkBase, "^https://github\\.com/[^/]+/[^/]+/blob/[^/]+/(?<path>.+/)$");
+        Assert.True(match.Success, RuleCatalog.HelpLinkBase);
+        foreach (var rule in RuleCatalog.All)
+        {
+            Assert.Equal(RuleCatalog.HelpLinkBase + rule.Id + ".md", rule.HelpLink.AbsoluteUri);
+            var relative = match.Groups["path"].Value + rule.Id + ".md";
+            Assert.Equal("docs/rules/" + rule.Id + ".md", relative);
+            Assert.True(File.Exists(RepositoryRoot.Combine(relative.Split('/'))), $"{rule.HelpLink} points at {relative}, which does not exist");
+        }
+    }
+
+    [Fact]
+    public void Every_rule_has_a_tool_name_and_a_cause()
+    {
+        Assert.All(RuleCatalog.All, rule =>
+        {
+            Assert.Matches("^[A-Z][A-Za-z0-9]+$", rule.Name);
+            Assert.False(string.IsNullOrWhiteSpace(rule.Cause));
+        });
+        Assert.Equal(RuleCatalog.All.Count, RuleCatalog.All.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count());
+    }
 }
