@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using Microsoft.Build.Framework;
@@ -10,13 +11,17 @@ using Microsoft.Build.Utilities;
 using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Scanning;
+using ModelGuard.Tasks.Caching;
+using ModelGuard.Tasks.Configuration;
+using ModelGuard.Tasks.Reporting;
 
 namespace ModelGuard.Tasks;
 
 /// <summary>
 /// Scans the files a project bundles (the targets pass <c>@(Content);@(None);@(EmbeddedResource)</c>) and reports every
-/// finding as an MSBuild error, warning or message with its rule ID, so a malicious model fails the build. A thin layer
-/// over <see cref="ModelScanner"/>: all format knowledge lives in the engine.
+/// finding as an MSBuild error, warning or message with its rule ID, so a malicious model fails the build. A thin layer:
+/// format knowledge lives in the engine, severity resolution in <see cref="SeverityResolver"/> and
+/// <see cref="AnalyzerConfiguration"/>, the cache in <see cref="ScanCache"/>, the SARIF log in <see cref="SarifLogWriter"/>.
 /// </summary>
 public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 {
@@ -26,12 +31,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <summary>Item metadata with rule IDs to suppress for that item only (same syntax as <see cref="NoWarn"/>).</summary>
     public const string NoWarnMetadata = "ModelGuardNoWarn";
 
-    private static readonly char[] IdSeparators = { ';', ',', ' ', '\t', '\r', '\n' };
+    /// <summary>Files whose last write is more recent than this when the scan starts are not cached: a coarse file system
+    /// clock (FAT: 2 s) could hide a rewrite of the same size within the same tick.</summary>
+    private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
     private static readonly StringComparer PathComparer =
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
-
-    private static readonly ModelScanner Scanner = new();
 
     /// <summary>The candidate files. Items whose content is not a model format produce no findings.</summary>
     [Required]
@@ -39,6 +44,33 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 
     /// <summary>Rule IDs to suppress, separated by semicolons or commas (the project's <c>$(NoWarn)</c>).</summary>
     public string? NoWarn { get; set; }
+
+    /// <summary>Rule IDs reported as errors (<c>$(WarningsAsErrors)</c>).</summary>
+    public string? WarningsAsErrors { get; set; }
+
+    /// <summary>Rule IDs kept at their configured level when warnings become errors (<c>$(WarningsNotAsErrors)</c>).</summary>
+    public string? WarningsNotAsErrors { get; set; }
+
+    /// <summary>Turns warnings into errors (<c>$(ModelGuardTreatWarningsAsErrors)</c>, which defaults to <c>$(TreatWarningsAsErrors)</c>).</summary>
+    public bool TreatWarningsAsErrors { get; set; }
+
+    /// <summary>The project's analyzer configuration files (<c>@(EditorConfigFiles)</c>).</summary>
+    public ITaskItem[] EditorConfigFiles { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Also read the <c>.editorconfig</c> files in the folders of the model files and above (<c>$(DiscoverEditorConfigFiles)</c>).</summary>
+    public bool DiscoverEditorConfigFiles { get; set; } = true;
+
+    /// <summary>Also read the <c>.globalconfig</c> files in the folders of the model files and above (<c>$(DiscoverGlobalAnalyzerConfigFiles)</c>).</summary>
+    public bool DiscoverGlobalAnalyzerConfigFiles { get; set; } = true;
+
+    /// <summary>The user's own pickled globals (<c>@(ModelGuardAllowedGlobal)</c>), as <c>module.name</c>.</summary>
+    public ITaskItem[] AllowedGlobals { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>The per-file result cache (<c>$(IntermediateOutputPath)modelguard.cache</c>); empty turns caching off.</summary>
+    public string? CacheFile { get; set; }
+
+    /// <summary>Where to write a SARIF 2.1.0 log (<c>$(ModelGuardErrorLog)</c>); empty writes none.</summary>
+    public string? ErrorLog { get; set; }
 
     /// <summary>The project's directory; display paths of items under it are shown relative to it.</summary>
     public string ProjectDirectory { get; set; } = string.Empty;
@@ -51,80 +83,267 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     public override bool Execute()
     {
         var stopwatch = Stopwatch.StartNew();
-        var globalNoWarn = ParseIds(NoWarn);
+        var scanStartUtc = DateTime.UtcNow;
+        var resolver = new SeverityResolver(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors);
         var targets = SelectTargets(Files ?? Array.Empty<ITaskItem>());
 
-        var results = new ScanResult?[targets.Count];
-        var failures = new Exception?[targets.Count];
-        Parallel.For(0, targets.Count, i =>
-        {
-            try
-            {
-                results[i] = Scanner.ScanFile(targets[i].FullPath, targets[i].DisplayPath);
-            }
-#pragma warning disable CA1031 // A failure on one file must become an MG9001 error for that file, never a crashed build.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                failures[i] = ex;
-            }
-        });
+        var configuration = AnalyzerConfiguration.Load(
+            (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
+            targets.Select(t => t.FullPath),
+            DiscoverEditorConfigFiles,
+            DiscoverGlobalAnalyzerConfigFiles,
+            PathComparer);
 
-        int errors = 0, warnings = 0;
+        // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals.
+        var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
+        var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
+        foreach (var target in targets)
+        {
+            target.Settings = configuration.ForFile(target.FullPath);
+            var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray() };
+            var fingerprint = options.Fingerprint;
+            if (!scanners.TryGetValue(fingerprint, out var scanner))
+            {
+                scanner = new ModelScanner(options);
+                scanners.Add(fingerprint, scanner);
+            }
+
+            target.Scanner = scanner;
+            target.OptionsFingerprint = fingerprint;
+        }
+
+        var cache = LoadCache();
+        ScanAll(targets, cache, scanStartUtc);
+        SaveCache(cache, targets);
+
+        var reported = new List<ReportedFinding>();
+        foreach (var problem in configuration.Problems)
+        {
+            var display = problem.FilePath is null ? null : DisplayPathOf(problem.FilePath);
+            reported.Add(new ReportedFinding(problem.Rule, problem.FilePath, display, problem.Line, null, null, problem.Message, resolver.Resolve(problem.Rule, configuration.ProjectSettings)));
+        }
+
         var scanned = new ITaskItem[targets.Count];
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
             var output = new TaskItem(target.Item);
+            output.SetMetadata("ModelGuardFormat", target.Format);
             scanned[i] = output;
-            if (failures[i] is { } failure)
+            foreach (var finding in target.Findings)
             {
-                output.SetMetadata("ModelGuardFormat", nameof(ContentFormat.Unknown));
-                var message = $"ModelGuard failed while scanning '{target.DisplayPath}' ({failure.GetType().Name}: {failure.Message}); the file was not verified";
-                Report(RuleCatalog.InternalError, target, message, globalNoWarn, ref errors, ref warnings);
-                continue;
-            }
-
-            var result = results[i]!;
-            output.SetMetadata("ModelGuardFormat", result.Format.ToString());
-            foreach (var finding in result.Findings)
-            {
-                Report(finding.Rule, target, finding.FormatMessage(), globalNoWarn, ref errors, ref warnings);
+                var decision = resolver.Resolve(finding.Rule, target.Settings, target.NoWarn);
+                reported.Add(new ReportedFinding(finding.Rule, target.FullPath, target.DisplayPath, 0, finding.ArchiveMember, finding.Offset, finding.FormatMessage(), decision));
             }
         }
 
+        foreach (var finding in reported)
+        {
+            Report(finding);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ErrorLog))
+        {
+            WriteErrorLog(reported, resolver);
+        }
+
         ScannedFiles = scanned;
-        Log.LogMessage(
-            MessageImportance.Normal,
-            string.Format(CultureInfo.InvariantCulture, "ModelGuard: scanned {0} file(s), {1} error(s), {2} warning(s) in {3} ms", targets.Count, errors, warnings, stopwatch.ElapsedMilliseconds));
+        LogSummary(targets, reported, stopwatch.ElapsedMilliseconds);
         return !Log.HasLoggedErrors;
     }
 
-    private void Report(RuleDescriptor rule, Target target, string message, HashSet<string> globalNoWarn, ref int errors, ref int warnings)
+    private void ScanAll(List<Target> targets, ScanCache? cache, DateTime scanStartUtc)
     {
-        if (globalNoWarn.Contains(rule.Id) || target.NoWarn.Contains(rule.Id))
+        var pending = new List<Target>();
+        foreach (var target in targets)
+        {
+            target.Stat();
+            var hit = cache is null || target.Length < 0
+                ? null
+                : cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint);
+            if (hit is not null && TryRestore(target, hit))
+            {
+                target.FromCache = true;
+            }
+            else
+            {
+                pending.Add(target);
+            }
+        }
+
+        Parallel.ForEach(pending, target =>
+        {
+            try
+            {
+                var result = target.Scanner!.ScanFile(target.FullPath, target.DisplayPath);
+                target.Format = result.Format.ToString();
+                target.Findings = result.Findings;
+
+                // Cache only complete verdicts on files that did not change while they were read: never an unreadable file, an
+                // internal failure or a file written within the racy window.
+                target.Cacheable = target.Length >= 0
+                    && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile))
+                    && scanStartUtc - new DateTime(target.LastWriteTicksUtc, DateTimeKind.Utc) > RacyWindow
+                    && target.IsUnchangedOnDisk();
+            }
+#pragma warning disable CA1031 // A failure on one file must become an MG9001 error for that file, never a crashed build.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                target.Format = nameof(ContentFormat.Unknown);
+                target.Findings = new[]
+                {
+                    new Finding(
+                        RuleCatalog.InternalError,
+                        target.DisplayPath,
+                        null,
+                        null,
+                        $"ModelGuard failed while scanning '{target.DisplayPath}' ({ex.GetType().Name}: {ex.Message}); the file was not verified"),
+                };
+            }
+        });
+    }
+
+    /// <summary>Rebuilds engine findings from a cache entry; false (rescan) if the entry names a rule this build does not know.</summary>
+    private static bool TryRestore(Target target, CachedScan entry)
+    {
+        var findings = new List<Finding>(entry.Findings.Count);
+        foreach (var cached in entry.Findings)
+        {
+            var rule = RuleCatalog.Find(cached.RuleId);
+            if (rule is null)
+            {
+                return false;
+            }
+
+            findings.Add(new Finding(rule, target.DisplayPath, cached.Member, cached.Offset, cached.Message));
+        }
+
+        target.Format = entry.Format;
+        target.Findings = findings;
+        return true;
+    }
+
+    private ScanCache? LoadCache()
+    {
+        if (string.IsNullOrWhiteSpace(CacheFile))
+        {
+            return null;
+        }
+
+        var cache = ScanCache.Load(ResolvePath(CacheFile!), EngineInfo.Version, PathComparer, out var problem);
+        if (problem is not null)
+        {
+            // Not a finding: nothing is passed on the strength of a bad cache, every file is scanned again.
+            Log.LogMessage(MessageImportance.Normal, $"ModelGuard: the cache '{CacheFile}' {problem}; every file is scanned again");
+        }
+
+        return cache;
+    }
+
+    private void SaveCache(ScanCache? cache, List<Target> targets)
+    {
+        if (cache is null)
         {
             return;
         }
 
-        var code = rule.Id;
-        var helpLink = rule.HelpLink.ToString();
-        switch (rule.DefaultSeverity)
+        // The new cache holds exactly this build's files; it is rewritten only when something changed.
+        var fresh = ScanCache.Empty(EngineInfo.Version, PathComparer);
+        var changed = cache.Count != targets.Count;
+        foreach (var target in targets)
         {
-            case RuleSeverity.Error:
-                errors++;
-                Log.LogError(null, code, code, helpLink, target.DisplayPath, 0, 0, 0, 0, message);
+            if (target.FromCache)
+            {
+                fresh.Set(cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint)!);
+            }
+            else
+            {
+                changed = true;
+                if (target.Cacheable)
+                {
+                    fresh.Set(new CachedScan(
+                        target.FullPath,
+                        target.Length,
+                        target.LastWriteTicksUtc,
+                        target.OptionsFingerprint,
+                        target.Format,
+                        target.Findings.Select(f => new CachedFinding(f.Rule.Id, f.ArchiveMember, f.Offset, f.Message)).ToArray()));
+                }
+            }
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        try
+        {
+            fresh.Save(ResolvePath(CacheFile!));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            // A cache that cannot be written only costs time on the next build.
+            Log.LogMessage(MessageImportance.Normal, $"ModelGuard: the cache '{CacheFile}' cannot be written ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    private void WriteErrorLog(List<ReportedFinding> reported, SeverityResolver resolver)
+    {
+        try
+        {
+            SarifLogWriter.Write(ResolvePath(ErrorLog!), reported, EngineInfo.Version);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
+        {
+            var rule = RuleCatalog.ErrorLogNotWritten;
+            var finding = new ReportedFinding(rule, null, null, 0, null, null, $"the SARIF log '{ErrorLog}' cannot be written ({ex.GetType().Name}: {ex.Message})", resolver.Resolve(rule, FileSettings.Empty));
+            reported.Add(finding);
+            Report(finding);
+        }
+    }
+
+    private void Report(ReportedFinding finding)
+    {
+        var code = finding.Rule.Id;
+        var helpLink = finding.Rule.HelpLink.AbsoluteUri;
+        var file = finding.DisplayPath ?? string.Empty;
+        switch (finding.Decision.Level)
+        {
+            case ReportLevel.Error:
+                Log.LogError(null, code, code, helpLink, file, finding.Line, 0, 0, 0, finding.Message);
                 break;
-            case RuleSeverity.Warning:
-                warnings++;
-                Log.LogWarning(null, code, code, helpLink, target.DisplayPath, 0, 0, 0, 0, message);
+            case ReportLevel.Warning:
+                Log.LogWarning(null, code, code, helpLink, file, finding.Line, 0, 0, 0, finding.Message);
                 break;
-            case RuleSeverity.Info:
-                Log.LogMessage(null, code, code, target.DisplayPath, 0, 0, 0, 0, MessageImportance.High, message);
+            case ReportLevel.Info:
+                Log.LogMessage(null, code, code, file, finding.Line, 0, 0, 0, MessageImportance.High, finding.Message);
                 break;
             default:
+                // silent and none: not shown in the build; the SARIF log keeps them.
                 break;
         }
+    }
+
+    private void LogSummary(List<Target> targets, List<ReportedFinding> reported, long elapsedMs)
+    {
+        int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
+        var bytes = targets.Where(t => t.Length > 0).Sum(t => t.Length);
+        var fromCache = targets.Count(t => t.FromCache);
+        Log.LogMessage(
+            MessageImportance.Normal,
+            string.Format(
+                CultureInfo.InvariantCulture,
+                "ModelGuard: scanned {0} file(s) ({1:N0} bytes, {2} from cache): {3} error(s), {4} warning(s), {5} message(s), {6} hidden or suppressed in {7} ms",
+                targets.Count,
+                bytes,
+                fromCache,
+                Count(ReportLevel.Error),
+                Count(ReportLevel.Warning),
+                Count(ReportLevel.Info),
+                Count(ReportLevel.Hidden) + Count(ReportLevel.Suppressed),
+                elapsedMs));
     }
 
     /// <summary>Drops items excluded with <c>ModelGuard="false"</c> and merges items that name the same file.</summary>
@@ -140,7 +359,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             }
 
             var fullPath = ResolveFullPath(item);
-            var itemNoWarn = ParseIds(item.GetMetadata(NoWarnMetadata));
+            var itemNoWarn = SeverityResolver.ParseIds(item.GetMetadata(NoWarnMetadata));
             if (byPath.TryGetValue(fullPath, out var existing))
             {
                 // The same file listed twice (e.g. as None and EmbeddedResource) is scanned once. A rule stays
@@ -149,7 +368,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 continue;
             }
 
-            var target = new Target(item, fullPath, DisplayPathOf(item), itemNoWarn);
+            var target = new Target(item, fullPath, DisplayPathOf(item.ItemSpec), itemNoWarn);
             byPath.Add(fullPath, target);
             targets.Add(target);
         }
@@ -162,18 +381,14 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         // MSBuild computes FullPath against the directory of the project that defined the item. Items made up by other
         // tasks (or by tests) may lack it; resolve those against the project directory, never the process's current one.
         var fullPath = item.GetMetadata("FullPath");
-        if (!string.IsNullOrEmpty(fullPath))
-        {
-            return fullPath;
-        }
-
-        var spec = item.ItemSpec;
-        return Path.GetFullPath(Path.IsPathRooted(spec) || string.IsNullOrEmpty(ProjectDirectory) ? spec : Path.Combine(ProjectDirectory, spec));
+        return !string.IsNullOrEmpty(fullPath) ? fullPath : ResolvePath(item.ItemSpec);
     }
 
-    private string DisplayPathOf(ITaskItem item)
+    private string ResolvePath(string spec)
+        => Path.GetFullPath(Path.IsPathRooted(spec) || string.IsNullOrEmpty(ProjectDirectory) ? spec : Path.Combine(ProjectDirectory, spec));
+
+    private string DisplayPathOf(string spec)
     {
-        var spec = item.ItemSpec;
         if (!Path.IsPathRooted(spec) || string.IsNullOrEmpty(ProjectDirectory))
         {
             return spec;
@@ -184,20 +399,6 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var root = ProjectDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var comparison = ReferenceEquals(PathComparer, StringComparer.Ordinal) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         return spec.StartsWith(root, comparison) ? spec.Substring(root.Length) : spec;
-    }
-
-    private static HashSet<string> ParseIds(string? list)
-    {
-        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (!string.IsNullOrEmpty(list))
-        {
-            foreach (var id in list!.Split(IdSeparators, StringSplitOptions.RemoveEmptyEntries))
-            {
-                ids.Add(id.Trim());
-            }
-        }
-
-        return ids;
     }
 
     private sealed class Target
@@ -217,5 +418,54 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         public string DisplayPath { get; }
 
         public HashSet<string> NoWarn { get; }
+
+        public FileSettings Settings { get; set; } = FileSettings.Empty;
+
+        public ModelScanner? Scanner { get; set; }
+
+        public string OptionsFingerprint { get; set; } = string.Empty;
+
+        /// <summary>Size in bytes, or -1 when the file cannot be seen (the scan then reports why).</summary>
+        public long Length { get; private set; } = -1;
+
+        public long LastWriteTicksUtc { get; private set; }
+
+        public string Format { get; set; } = nameof(ContentFormat.Unknown);
+
+        public IReadOnlyList<Finding> Findings { get; set; } = Array.Empty<Finding>();
+
+        public bool FromCache { get; set; }
+
+        public bool Cacheable { get; set; }
+
+        public void Stat()
+        {
+            try
+            {
+                var info = new FileInfo(FullPath);
+                if (info.Exists)
+                {
+                    Length = info.Length;
+                    LastWriteTicksUtc = info.LastWriteTimeUtc.Ticks;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                Length = -1;
+            }
+        }
+
+        public bool IsUnchangedOnDisk()
+        {
+            try
+            {
+                var info = new FileInfo(FullPath);
+                return info.Exists && info.Length == Length && info.LastWriteTimeUtc.Ticks == LastWriteTicksUtc;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                return false;
+            }
+        }
     }
 }

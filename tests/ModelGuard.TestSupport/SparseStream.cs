@@ -4,21 +4,29 @@ using System.IO;
 namespace ModelGuard.TestSupport;
 
 /// <summary>
-/// A read-only, seekable stream of <c>header + zeros + trailer</c> that fabricates the zeros, so tests can present
-/// multi-gigabyte content without allocating it, and can count how many bytes a reader actually pulled.
+/// A read-only, seekable stream of <c>header + zeros + trailer</c> that fabricates the zeros (or another fill byte), so
+/// tests can present multi-gigabyte content without allocating it, and can count how many bytes a reader actually pulled.
 /// </summary>
 public sealed class SparseStream : Stream
 {
     private readonly byte[] _header;
     private readonly long _gap;
     private readonly byte[] _trailer;
+    private readonly byte _fill;
     private long _position;
 
     public SparseStream(byte[] header, long gap, byte[] trailer)
+        : this(header, gap, trailer, 0)
+    {
+    }
+
+    /// <summary>The gap repeats <paramref name="fill"/> instead of zero (for example spaces padding a JSON header).</summary>
+    public SparseStream(byte[] header, long gap, byte[] trailer, byte fill)
     {
         _header = header;
         _gap = gap;
         _trailer = trailer;
+        _fill = fill;
     }
 
     /// <summary>Total bytes returned by <see cref="Read(byte[], int, int)"/>.</summary>
@@ -53,7 +61,7 @@ public sealed class SparseStream : Stream
             else if (p < _header.Length + _gap)
             {
                 n = (int)Math.Min(count - written, _header.Length + _gap - p);
-                Array.Clear(buffer, offset + written, n);
+                buffer.AsSpan(offset + written, n).Fill(_fill);
             }
             else
             {

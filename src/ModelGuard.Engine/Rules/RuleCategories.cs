@@ -6,6 +6,9 @@ public static class RuleCategories
     /// <summary>Pickle content that runs code or cannot be verified.</summary>
     public const string Pickle = "ModelGuard.Pickle";
 
+    /// <summary>Safetensors files and sharded safetensors indexes that the reference reader refuses or that readers interpret differently.</summary>
+    public const string Safetensors = "ModelGuard.Safetensors";
+
     /// <summary>Archives and wrappers around model content.</summary>
     public const string Container = "ModelGuard.Container";
 

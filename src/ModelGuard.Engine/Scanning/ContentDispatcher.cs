@@ -57,9 +57,17 @@ internal static class ContentDispatcher
         switch (sniff.Format)
         {
             case ContentFormat.Pickle:
-                return PickleContentScanner.Scan(context, replay, member, sniff.NeedsConfirmation || !pickleExpected)
+                var trialStart = replay.CanSeek ? replay.Position : 0;
+                var trial = SafetensorsContentScanner.BeforeTrial(context, replay, member);
+                return PickleContentScanner.Scan(context, trial, member, sniff.NeedsConfirmation || !pickleExpected)
                     ? ContentFormat.Pickle
-                    : ContentFormat.Unknown;
+                    : SafetensorsContentScanner.AfterFailedTrial(context, replay, trialStart, trial, member);
+
+            case ContentFormat.Safetensors:
+                return SafetensorsContentScanner.ScanSniffed(context, replay, member);
+
+            case ContentFormat.Unknown:
+                return SafetensorsContentScanner.ScanByName(context, replay, member);
 
             case ContentFormat.Zip:
                 if (!EnterContainer(context, member, depth, "zip archive"))
@@ -82,6 +90,18 @@ internal static class ContentDispatcher
                     ScanGzip(context, replay, member, depth + 1);
                 }
 
+                break;
+
+            case ContentFormat.Tar:
+                if (EnterContainer(context, member, depth, "tar archive"))
+                {
+                    TarContainerScanner.Scan(context, replay, member, depth + 1);
+                }
+
+                break;
+
+            case ContentFormat.Numpy:
+                NumpyContentScanner.Scan(context, replay, member);
                 break;
 
             case ContentFormat.SevenZip:

@@ -12,6 +12,9 @@ public enum ContentFormat
     /// <summary>A zip archive (PyTorch checkpoints, .npz, ...).</summary>
     Zip,
 
+    /// <summary>A tar archive (legacy torch.save, tarballs).</summary>
+    Tar,
+
     /// <summary>A 7z archive.</summary>
     SevenZip,
 

@@ -8,7 +8,7 @@ namespace ModelGuard.Engine.Scanning;
 internal static class ContentSniffer
 {
     /// <summary>How many leading bytes <see cref="Sniff"/> wants.</summary>
-    public const int HeadLength = 16;
+    public const int HeadLength = 512;
 
     private const int HighestPickleProtocol = 5;
 
@@ -43,6 +43,13 @@ internal static class ContentSniffer
         if (StartsWith(head, 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'))
         {
             return new SniffResult(ContentFormat.Numpy);
+        }
+
+        // A tar header starts with a file name, which can read as pickle opcodes; its checksum makes it certain.
+        if (head.Length >= Formats.Tar.TarHeader.BlockSize && !Formats.Tar.TarHeader.IsZeroBlock(head.Slice(0, Formats.Tar.TarHeader.BlockSize))
+            && Formats.Tar.TarHeader.HasValidChecksum(head))
+        {
+            return new SniffResult(ContentFormat.Tar);
         }
 
         // Before the pickle check: a safetensors header length such as 640 begins with the bytes 0x80 0x02, and a

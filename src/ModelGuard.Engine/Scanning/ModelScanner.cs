@@ -51,12 +51,14 @@ public sealed class ModelScanner
 
         using (stream)
         {
-            return Scan(stream, shown);
+            return Scan(stream, shown, PhysicalPathOf(path));
         }
     }
 
     /// <summary>Scans content from a seekable, readable stream; the stream is not closed.</summary>
-    public ScanResult Scan(Stream content, string displayPath)
+    public ScanResult Scan(Stream content, string displayPath) => Scan(content, displayPath, physicalPath: null);
+
+    private ScanResult Scan(Stream content, string displayPath, string? physicalPath)
     {
         if (content is null)
         {
@@ -68,7 +70,7 @@ public sealed class ModelScanner
             throw new ArgumentException("The stream must be readable and seekable.", nameof(content));
         }
 
-        var context = new ScanContext(displayPath, Options);
+        var context = new ScanContext(displayPath, Options) { PhysicalPath = physicalPath };
         var format = ContentFormat.Unknown;
         try
         {
@@ -82,6 +84,18 @@ public sealed class ModelScanner
         }
 
         return new ScanResult(displayPath, format, context.Findings);
+    }
+
+    private static string? PhysicalPathOf(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+        {
+            return null;
+        }
     }
 
     private static ScanResult Unreadable(string shown, string reason)

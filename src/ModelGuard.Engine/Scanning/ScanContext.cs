@@ -18,6 +18,12 @@ internal sealed class ScanContext
 
     public string FilePath { get; }
 
+    /// <summary>
+    /// The full path of the file on disk when <see cref="ModelScanner.ScanFile"/> scans one, null when the content comes
+    /// from a stream. Checks that look at neighbouring files (the shards of a safetensors index) need it.
+    /// </summary>
+    public string? PhysicalPath { get; init; }
+
     public ScanOptions Options { get; }
 
     public IReadOnlyList<Finding> Findings => _findings;

@@ -38,7 +38,7 @@ internal static class ZipContainerScanner
             // Readers that walk local headers from the start see what is in front; readers that search the end see this
             // archive. The front part is scanned as content of its own (it may be another archive or a pickle).
             context.Report(RuleCatalog.DataOutsideArchive, member, 0, $"{directory.PrefixLength} bytes of other content precede the zip archive the end of the file describes; both parts were scanned");
-            using var front = new ZipWindowStream(archive, 0, directory.PrefixLength);
+            using var front = new WindowStream(archive, 0, directory.PrefixLength);
             ContentDispatcher.Scan(context, front, member, depth, pickleExpected: true);
         }
 

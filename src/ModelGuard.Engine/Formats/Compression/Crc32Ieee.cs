@@ -20,6 +20,9 @@ internal static class Crc32Ieee
         return ~c;
     }
 
+    /// <summary>Continues <paramref name="crc"/> over one byte.</summary>
+    public static uint Update(uint crc, byte value) => ~(Table[(~crc ^ value) & 0xFF] ^ (~crc >> 8));
+
     public static uint Compute(ReadOnlySpan<byte> data) => Update(0, data);
 
     private static uint[] BuildTable()

@@ -30,6 +30,9 @@ internal sealed class PickleDisassembler
     /// <summary>Reads one byte that is data, not an opcode (joblib writes raw array bytes between opcodes); -1 at the end.</summary>
     public int ReadRawByte() => _reader.ReadByte();
 
+    /// <summary>Fills <paramref name="destination"/> with raw data; false when the data ends first.</summary>
+    public bool TryReadRaw(Span<byte> destination) => _reader.TryReadExact(destination);
+
     /// <summary>Skips raw data (with a seek when possible); returns how many bytes were there.</summary>
     public long SkipRaw(long count) => _reader.Skip(count);
 

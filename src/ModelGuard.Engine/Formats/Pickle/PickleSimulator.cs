@@ -28,6 +28,9 @@ internal sealed class PickleSimulator
 
     public PickleSimulator(ExtensionRegistry extensions) => _extensions = extensions;
 
+    /// <summary>The value STOP returned (what pickle.load hands the caller), once Run returned true.</summary>
+    public PickleValue? Result { get; private set; }
+
     /// <summary>Imports in the order the unpickler performs them.</summary>
     public IReadOnlyList<PickleImport> Imports => _imports;
 
@@ -64,7 +67,7 @@ internal sealed class PickleSimulator
         switch (ins.Opcode)
         {
             case PickleOpcode.Stop:
-                Pop(ins);
+                Result = Pop(ins);
                 return true;
             case PickleOpcode.Proto:
                 _protocol = (int)ins.Integer;

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
+using ModelGuard.Engine.IO;
 
 namespace ModelGuard.Engine.Formats.Zip;
 
@@ -50,9 +51,9 @@ internal static class ZipEntryReader
         switch (entry.CompressionMethod)
         {
             case ZipConstants.MethodStored:
-                return new ZipWindowStream(archive, dataOffset, entry.CompressedSize);
+                return new WindowStream(archive, dataOffset, entry.CompressedSize);
             case ZipConstants.MethodDeflate:
-                return new ZipInflateStream(new ZipWindowStream(archive, dataOffset, entry.CompressedSize), entry, maxUncompressedBytes);
+                return new ZipInflateStream(new WindowStream(archive, dataOffset, entry.CompressedSize), entry, maxUncompressedBytes);
             default:
                 throw new NotSupportedException(
                     $"Entry {ZipNameDecoder.ForMessage(entry.Name)} uses compression method {entry.CompressionMethod} ({MethodName(entry.CompressionMethod)}); only methods 0 (stored) and 8 (deflate) can be read.");

@@ -1,14 +1,14 @@
 using System;
 using System.IO;
 
-namespace ModelGuard.Engine.Formats.Zip;
+namespace ModelGuard.Engine.IO;
 
 /// <summary>
-/// A read-only, seekable view of <c>[start, start + length)</c> of the archive. It copies nothing and positions the
+/// A read-only, seekable view of <c>[start, start + length)</c> of an archive (zip member, tar member, the part before a zip). It copies nothing and positions the
 /// archive before every read, so several windows (and the directory reader) can share one archive stream, one at a time.
 /// Disposing the window leaves the archive open.
 /// </summary>
-internal sealed class ZipWindowStream : Stream
+internal sealed class WindowStream : Stream
 {
     private readonly Stream _archive;
     private readonly long _start;
@@ -17,7 +17,7 @@ internal sealed class ZipWindowStream : Stream
     private bool _disposed;
     private byte[]? _single;
 
-    public ZipWindowStream(Stream archive, long start, long length)
+    public WindowStream(Stream archive, long start, long length)
     {
         _archive = archive ?? throw new ArgumentNullException(nameof(archive));
         if (start < 0)
@@ -101,7 +101,7 @@ internal sealed class ZipWindowStream : Stream
         var read = _archive.Read(buffer, offset, toRead);
         if (read <= 0)
         {
-            throw new ZipFormatException(
+            throw new InvalidDataException(
                 $"The archive ended at offset {target}, inside a member that should run to offset {_start + _length}.");
         }
 
@@ -154,7 +154,7 @@ internal sealed class ZipWindowStream : Stream
     {
         if (_disposed)
         {
-            throw new ObjectDisposedException(nameof(ZipWindowStream));
+            throw new ObjectDisposedException(nameof(WindowStream));
         }
     }
 }

@@ -1,0 +1,26 @@
+using ModelGuard.Engine.Rules;
+
+namespace ModelGuard.Engine.Formats.Safetensors;
+
+/// <summary>One problem found in a safetensors file or index, before it is reported.</summary>
+internal sealed class SafetensorsIssue
+{
+    public SafetensorsIssue(RuleDescriptor rule, long? offset, string message)
+    {
+        Rule = rule;
+        Offset = offset;
+        Message = message;
+    }
+
+    /// <summary>The rule.</summary>
+    public RuleDescriptor Rule { get; }
+
+    /// <summary>Where in the file, when one place applies.</summary>
+    public long? Offset { get; }
+
+    /// <summary>The message, naming the tensor and the numbers.</summary>
+    public string Message { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Offset is { } o ? $"{Rule.Id} at {o}: {Message}" : $"{Rule.Id}: {Message}";
+}

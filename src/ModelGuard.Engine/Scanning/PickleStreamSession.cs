@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using ModelGuard.Engine.Formats.Pickle;
+using ModelGuard.Engine.IO;
+using ModelGuard.Engine.Policy;
+using ModelGuard.Engine.Rules;
+
+namespace ModelGuard.Engine.Scanning;
+
+/// <summary>
+/// Decodes consecutive pickle streams from one content, sharing copyreg's extension registry as one loading process
+/// does, and reports their imports (classified by the policy) and the first decode failure.
+/// </summary>
+internal sealed class PickleStreamSession : System.IDisposable
+{
+    private readonly BufferedByteReader _reader;
+    private readonly ExtensionRegistry _extensions = new();
+    private readonly List<PickleImport> _imports = new();
+
+    public PickleStreamSession(Stream content, long baseOffset)
+    {
+        _reader = new BufferedByteReader(content, baseOffset);
+        Disassembler = new PickleDisassembler(_reader);
+    }
+
+    public PickleDisassembler Disassembler { get; }
+
+    /// <summary>The first failure accepted; decoding stops there, as the unpickler does.</summary>
+    public PickleFormatException? Failure { get; private set; }
+
+    /// <summary>Runs the next stream; null at the clean end of the data. A decode failure comes back in <paramref name="failure"/>.</summary>
+    public PickleSimulator? RunNext(out PickleFormatException? failure)
+    {
+        var simulator = new PickleSimulator(_extensions);
+        failure = null;
+        try
+        {
+            if (!simulator.Run(Disassembler))
+            {
+                return null;
+            }
+        }
+        catch (PickleFormatException ex)
+        {
+            failure = ex;
+        }
+
+        return simulator;
+    }
+
+    /// <summary>Keeps a stream's imports and its failure for the report.</summary>
+    public void Accept(PickleSimulator simulator, PickleFormatException? failure)
+    {
+        _imports.AddRange(simulator.Imports);
+        Failure ??= failure;
+    }
+
+    /// <summary>Records a failure found outside the pickle opcodes (a layout around the streams that cannot be followed).</summary>
+    public void Fail(long offset, string reason) => Failure ??= new PickleFormatException(offset, reason);
+
+    public void Report(ScanContext context, string? member)
+    {
+        ReportImports(context, member, _imports);
+        if (Failure is { } failure)
+        {
+            context.Report(
+                RuleCatalog.PickleDecodeFailure,
+                member,
+                failure.Offset,
+                $"the pickle cannot be decoded past this point: {failure.Message}. The unpickler runs every opcode before a failure, so the rest of the stream could not be verified");
+        }
+    }
+
+    public void Dispose() => _reader.Dispose();
+
+    private static void ReportImports(ScanContext context, string? member, List<PickleImport> imports)
+    {
+        // One finding per distinct target; the first import locates it, the uses of all of them are merged.
+        var groups = new Dictionary<string, ImportGroup>();
+        var order = new List<ImportGroup>();
+        foreach (var import in imports)
+        {
+            var key = import.IsResolved ? import.Module + "\n" + import.Name : "\u0001" + import.Offset.ToString(CultureInfo.InvariantCulture);
+            if (!groups.TryGetValue(key, out var group))
+            {
+                group = new ImportGroup(import);
+                groups.Add(key, group);
+                order.Add(group);
+            }
+
+            group.Add(import);
+        }
+
+        foreach (var group in order)
+        {
+            var first = group.First;
+            if (!first.IsResolved)
+            {
+                context.Report(RuleCatalog.UnknownImport, member, first.Offset, $"imports a global that cannot be verified: {first.UnresolvedReason}; {group.DescribeUse()}");
+                continue;
+            }
+
+            var verdict = context.InTorchScript && IsTorchScriptClass(first.Module!)
+                ? new GlobalVerdict(GlobalVerdictKind.Allowed)
+                : GlobalPolicy.Classify(first.Module!, first.Name!, context.Options);
+            var subject = $"imports {first.Module}.{first.Name}{WrittenAs(first)} with {PickleOpcodeNames.Of(first.Opcode)}{group.DescribeCount()}";
+            switch (verdict.Kind)
+            {
+                case GlobalVerdictKind.Dangerous:
+                    context.Report(RuleCatalog.DangerousImport, member, first.Offset, $"{subject}, which {verdict.Danger}; {group.DescribeUse()}");
+                    break;
+                case GlobalVerdictKind.NotAllowed:
+                    context.Report(RuleCatalog.UnknownImport, member, first.Offset, $"{subject}, which is not on the allowlist of globals model files use; {group.DescribeUse()}");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>torch.jit.load resolves <c>__torch__.*</c> to classes compiled from the archive's code (reported as MG1004), not to Python modules.</summary>
+    private static bool IsTorchScriptClass(string module)
+        => module == "__torch__" || module.StartsWith("__torch__.", System.StringComparison.Ordinal);
+
+    private static string WrittenAs(PickleImport import) => import.WrittenAs is null ? string.Empty : $" (written as {import.WrittenAs}, remapped from Python 2)";
+
+    private sealed class ImportGroup
+    {
+        private int _count;
+        private ImportUse _uses;
+        private PickleOpcode? _calledBy;
+        private long? _calledAt;
+
+        public ImportGroup(PickleImport first) => First = first;
+
+        public PickleImport First { get; }
+
+        public void Add(PickleImport import)
+        {
+            _count++;
+            _uses |= import.Uses;
+            if (_calledBy is null && import.CalledBy is not null)
+            {
+                _calledBy = import.CalledBy;
+                _calledAt = import.CalledAt;
+            }
+        }
+
+        public string DescribeCount() => _count > 1 ? $" ({_count} times)" : string.Empty;
+
+        public string DescribeUse()
+        {
+            if (_calledBy is { } by)
+            {
+                var how = by is PickleOpcode.Build or PickleOpcode.Append or PickleOpcode.Appends or PickleOpcode.SetItem or PickleOpcode.SetItems or PickleOpcode.AddItems
+                    ? "its methods are invoked by"
+                    : "it is called by";
+                return $"{how} {PickleOpcodeNames.Of(by)} at offset {_calledAt}";
+            }
+
+            return (_uses & ImportUse.Argument) != 0
+                ? "it is passed as an argument to a call"
+                : "it is only referenced, but importing it already runs its module's code";
+        }
+    }
+}

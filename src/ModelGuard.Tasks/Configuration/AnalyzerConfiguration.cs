@@ -1,0 +1,245 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using ModelGuard.Engine.Rules;
+
+namespace ModelGuard.Tasks.Configuration;
+
+/// <summary>A problem in the configuration itself (MG9003, MG9004), located in a configuration file when it is known.</summary>
+internal sealed class ConfigProblem
+{
+    public ConfigProblem(RuleDescriptor rule, string? filePath, int line, string message)
+    {
+        Rule = rule;
+        FilePath = filePath;
+        Line = line;
+        Message = message;
+    }
+
+    public RuleDescriptor Rule { get; }
+
+    /// <summary>The full path of the configuration file, or null when the problem spans several.</summary>
+    public string? FilePath { get; }
+
+    /// <summary>1-based line, or 0.</summary>
+    public int Line { get; }
+
+    public string Message { get; }
+}
+
+/// <summary>
+/// The .editorconfig files and global configs that apply to a set of model files, combined by Roslyn's own
+/// <see cref="AnalyzerConfigSet"/> so section globs, <c>root = true</c>, <c>is_global</c>/<c>global_level</c> and key precedence
+/// are exactly the compiler's.
+/// </summary>
+internal sealed class AnalyzerConfiguration
+{
+    private const string EditorConfigName = ".editorconfig";
+    private const string GlobalConfigName = ".globalconfig";
+
+    private readonly AnalyzerConfigSet? _set;
+    private readonly FileSettings _projectSettings;
+    private readonly List<ConfigProblem> _problems;
+    private readonly HashSet<string> _reportedMessages = new(StringComparer.Ordinal);
+
+    private AnalyzerConfiguration(AnalyzerConfigSet? set, List<ConfigProblem> problems, IReadOnlyList<string> files)
+    {
+        _set = set;
+        _problems = problems;
+        Files = files;
+        _projectSettings = set is null ? FileSettings.Empty : new FileSettings(null, set.GlobalConfigOptions.TreeOptions, set.GlobalConfigOptions.AnalyzerOptions);
+    }
+
+    /// <summary>The configuration files that were read (full paths).</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>Problems found while reading and combining the files, and while applying them to files so far.</summary>
+    public IReadOnlyList<ConfigProblem> Problems => _problems;
+
+    /// <summary>The project-wide settings (global configs only), for diagnostics that belong to no model file.</summary>
+    public FileSettings ProjectSettings => _projectSettings;
+
+    /// <summary>
+    /// Reads <paramref name="configFiles"/> (the project's <c>@(EditorConfigFiles)</c>) and, when discovery is on, every
+    /// <c>.editorconfig</c> and <c>.globalconfig</c> in the folders of <paramref name="modelFiles"/> and above them, as the SDK
+    /// does for <c>@(Compile)</c> items: a models folder without C# files is not covered by <c>@(EditorConfigFiles)</c>.
+    /// </summary>
+    public static AnalyzerConfiguration Load(IEnumerable<string> configFiles, IEnumerable<string> modelFiles, bool discoverEditorConfigs, bool discoverGlobalConfigs, StringComparer pathComparer)
+    {
+        var problems = new List<ConfigProblem>();
+        var paths = new List<string>();
+        var seen = new HashSet<string>(pathComparer);
+        foreach (var file in configFiles)
+        {
+            if (!string.IsNullOrWhiteSpace(file) && seen.Add(Path.GetFullPath(file)))
+            {
+                paths.Add(Path.GetFullPath(file));
+            }
+        }
+
+        if (discoverEditorConfigs || discoverGlobalConfigs)
+        {
+            var visited = new HashSet<string>(pathComparer);
+            foreach (var model in modelFiles)
+            {
+                for (var dir = Path.GetDirectoryName(model); !string.IsNullOrEmpty(dir) && visited.Add(dir!); dir = Path.GetDirectoryName(dir))
+                {
+                    foreach (var (name, enabled) in new[] { (EditorConfigName, discoverEditorConfigs), (GlobalConfigName, discoverGlobalConfigs) })
+                    {
+                        var candidate = Path.Combine(dir!, name);
+                        if (enabled && File.Exists(candidate) && seen.Add(candidate))
+                        {
+                            paths.Add(candidate);
+                        }
+                    }
+                }
+            }
+        }
+
+        var configs = new List<AnalyzerConfig>(paths.Count);
+        var read = new List<string>(paths.Count);
+        foreach (var path in paths)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, path, 0, $"the configuration file cannot be read ({ex.GetType().Name}: {ex.Message}); its settings are not applied"));
+                continue;
+            }
+
+            problems.AddRange(FindInvalidSeverities(text, path));
+            configs.Add(AnalyzerConfig.Parse(text, path));
+            read.Add(path);
+        }
+
+        AnalyzerConfigSet? set = null;
+        try
+        {
+            set = AnalyzerConfigSet.Create(configs, out var diagnostics);
+            var result = new AnalyzerConfiguration(set, problems, read);
+            foreach (var diagnostic in diagnostics)
+            {
+                result.AddRoslynDiagnostic(diagnostic);
+            }
+
+            return result;
+        }
+#pragma warning disable CA1031 // Whatever Roslyn throws on odd input must become a finding; the defaults (fail closed) then apply.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, null, 0, $"the analyzer configuration cannot be combined ({ex.GetType().Name}: {ex.Message}); no .editorconfig or global config setting is applied"));
+            return new AnalyzerConfiguration(null, problems, read);
+        }
+    }
+
+    /// <summary>The settings for one model file (its full path). Roslyn's problems with them are added to <see cref="Problems"/>.</summary>
+    public FileSettings ForFile(string fullPath)
+    {
+        if (_set is null)
+        {
+            return FileSettings.Empty;
+        }
+
+        var options = _set.GetOptionsForSourcePath(fullPath);
+        foreach (var diagnostic in options.Diagnostics)
+        {
+            AddRoslynDiagnostic(diagnostic);
+        }
+
+        // AnalyzerOptions already merge the global configs under the .editorconfig sections; severities of the global section
+        // are kept apart, as the compiler keeps them (they lose to any .editorconfig entry for the ID).
+        return new FileSettings(options.TreeOptions, _set.GlobalConfigOptions.TreeOptions, options.AnalyzerOptions);
+    }
+
+    private void AddRoslynDiagnostic(Diagnostic diagnostic)
+    {
+        // Invalid severities for ModelGuard's keys are found with their line by FindInvalidSeverities; Roslyn's own report
+        // of those is a duplicate, and for other analyzers' IDs it is the compiler's business.
+        if (diagnostic.Id == "InvalidSeverityInAnalyzerConfig")
+        {
+            return;
+        }
+
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Conflicting global keys matter here only for keys ModelGuard reads; the compiler reports the others.
+        if (diagnostic.Id == "MultipleGlobalAnalyzerKeys" && !MentionsModelGuardKey(message))
+        {
+            return;
+        }
+
+        if (_reportedMessages.Add(message))
+        {
+            _problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, null, 0, message));
+        }
+    }
+
+    private static bool MentionsModelGuardKey(string message)
+    {
+        var lower = message.ToLowerInvariant();
+        return lower.Contains("'" + FileSettings.AllowedGlobalsKey + "'")
+            || lower.Contains("'dotnet_analyzer_diagnostic.")
+            || RuleCatalog.All.Any(r => lower.Contains("'dotnet_diagnostic." + r.Id.ToLowerInvariant() + ".severity'"));
+    }
+
+    /// <summary>
+    /// Severity settings that concern ModelGuard (<c>dotnet_diagnostic.MGxxxx.severity</c> for a catalog rule, the category keys of
+    /// ModelGuard's categories, <c>dotnet_analyzer_diagnostic.severity</c>) whose value Roslyn would ignore. Lines are parsed the way
+    /// Roslyn parses them: <c>key = value</c> or <c>key: value</c>, keys case-insensitive, a <c>#</c> or <c>;</c> starts a comment.
+    /// </summary>
+    internal static IEnumerable<ConfigProblem> FindInvalidSeverities(string text, string path)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line[0] is '#' or ';' or '[')
+            {
+                continue;
+            }
+
+            var separator = line.IndexOfAny(new[] { '=', ':' });
+            if (separator <= 0)
+            {
+                continue;
+            }
+
+            var key = line.Substring(0, separator).Trim();
+            var value = line.Substring(separator + 1);
+            var comment = value.IndexOfAny(new[] { '#', ';' });
+            if (comment >= 0)
+            {
+                value = value.Substring(0, comment);
+            }
+
+            value = value.Trim();
+            if (IsModelGuardSeverityKey(key) && !SeverityResolver.TryParseSeverity(value, out _))
+            {
+                yield return new ConfigProblem(
+                    RuleCatalog.InvalidSeverityConfiguration,
+                    path,
+                    i + 1,
+                    $"'{key} = {value}' is not a severity (error, warning, suggestion, silent, refactoring, none or default); the setting is ignored, as the compiler ignores it");
+            }
+        }
+    }
+
+    private static bool IsModelGuardSeverityKey(string key)
+    {
+        if (string.Equals(key, SeverityResolver.AllAnalyzersKey, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return RuleCatalog.All.Any(r =>
+            string.Equals(key, "dotnet_diagnostic." + r.Id + ".severity", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(key, SeverityResolver.CategoryKey(r.Category), StringComparison.OrdinalIgnoreCase));
+    }
+}
