@@ -39,7 +39,8 @@ public sealed class EndToEndTests
         Assert.True(build.ExitCode == 0, "The build should succeed. " + build.Describe());
         AssertDoesNotContain(build, " MG1");
         // Proves the package is wired up and the file was really scanned, not silently skipped.
-        AssertContains(build, "ModelGuard: scanned 1 file(s), 0 error(s), 0 warning(s)");
+        AssertContains(build, "ModelGuard: scanned 1 file(s) (");
+        AssertContains(build, "from cache): 0 error(s), 0 warning(s)");
     }
 
     [Fact]
@@ -79,7 +80,8 @@ public sealed class EndToEndTests
         // "MG1001" itself does appear: in the csc command line's /nowarn list.
         AssertDoesNotContain(build, "error MG1001");
         AssertDoesNotContain(build, "warning MG1001");
-        AssertContains(build, "ModelGuard: scanned 1 file(s), 0 error(s), 0 warning(s)");
+        AssertContains(build, "ModelGuard: scanned 1 file(s) (");
+        AssertContains(build, "from cache): 0 error(s), 0 warning(s)");
     }
 
     private static void AssertContains(ProcessResult build, string expected)

@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
 using ModelGuard.IntegrationTests.Infrastructure;
 
@@ -33,6 +36,10 @@ public sealed class PackageShapeTests
             "tasks/net472/ModelGuard.Tasks.dll",
             "tasks/net472/ModelGuard.Engine.dll",
             "tasks/net472/System.Memory.dll",
+            "tasks/net8.0/Microsoft.CodeAnalysis.dll",
+            "tasks/net472/Microsoft.CodeAnalysis.dll",
+            "tasks/net472/System.Collections.Immutable.dll",
+            "tasks/net472/System.Reflection.Metadata.dll",
         })
         {
             Assert.True(entries.Contains(expected), $"Missing {expected} in:\n{listing}");
@@ -50,5 +57,83 @@ public sealed class PackageShapeTests
         Assert.Equal("ModelGuard", Value("id"));
         Assert.Equal("true", Value("developmentDependency"));
         Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+    }
+
+    /// <summary>
+    /// Visual Studio 17.8's .NET Framework MSBuild binds task dependencies through the binding redirects of MSBuild.exe.config
+    /// (devenv.exe.config for in-process builds). A task compiled against a newer version than a redirect target fails to load
+    /// there. These are the versions VS 17.8 provides; Microsoft.Build.* assemblies are redirected to the running MSBuild.
+    /// </summary>
+    private static readonly Dictionary<string, Version> VisualStudio178 = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["System.Collections.Immutable"] = new Version(7, 0, 0, 0),
+        ["System.Reflection.Metadata"] = new Version(7, 0, 0, 0),
+        ["System.Text.Json"] = new Version(7, 0, 0, 3),
+        ["System.Memory"] = new Version(4, 0, 1, 2),
+        ["System.Runtime.CompilerServices.Unsafe"] = new Version(6, 0, 0, 0),
+        ["System.Threading.Tasks.Extensions"] = new Version(4, 2, 0, 1),
+        ["System.Buffers"] = new Version(4, 0, 3, 0),
+        ["System.Numerics.Vectors"] = new Version(4, 1, 4, 0),
+        ["System.Text.Encoding.CodePages"] = new Version(7, 0, 0, 0),
+        ["Microsoft.CodeAnalysis"] = new Version(4, 8, 0, 0),
+        ["Microsoft.Build"] = new Version(15, 1, 0, 0),
+        ["Microsoft.Build.Framework"] = new Version(15, 1, 0, 0),
+        ["Microsoft.Build.Utilities.Core"] = new Version(15, 1, 0, 0),
+        ["Microsoft.Build.Tasks.Core"] = new Version(15, 1, 0, 0),
+    };
+
+    [Fact]
+    public void Net472TaskReferencesNoAssemblyNewerThanVisualStudio178Provides()
+    {
+        using var package = ZipFile.OpenRead(_fixture.PackagePath);
+        var dlls = package.Entries.Where(e => e.FullName.StartsWith("tasks/net472/", StringComparison.Ordinal) && e.FullName.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(dlls);
+
+        var shipped = new Dictionary<string, Version>(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
+        var checkedReferences = 0;
+        foreach (var entry in dlls)
+        {
+            using var memory = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(memory);
+            }
+
+            memory.Position = 0;
+            using var pe = new PEReader(memory);
+            var metadata = pe.GetMetadataReader();
+            var definition = metadata.GetAssemblyDefinition();
+            var name = metadata.GetString(definition.Name);
+            shipped[name] = definition.Version;
+            if (VisualStudio178.TryGetValue(name, out var shippedMax) && definition.Version > shippedMax)
+            {
+                problems.Add($"{entry.FullName} is version {definition.Version}, newer than the {shippedMax} Visual Studio 17.8 redirects to");
+            }
+
+            foreach (var handle in metadata.AssemblyReferences)
+            {
+                var reference = metadata.GetAssemblyReference(handle);
+                var referenceName = metadata.GetString(reference.Name);
+                checkedReferences++;
+                if (referenceName.StartsWith("Microsoft.Build", StringComparison.OrdinalIgnoreCase) && !VisualStudio178.ContainsKey(referenceName))
+                {
+                    problems.Add($"{entry.FullName} references {referenceName}, which MSBuild does not redirect");
+                }
+
+                if (VisualStudio178.TryGetValue(referenceName, out var max) && reference.Version > max)
+                {
+                    problems.Add($"{entry.FullName} references {referenceName} {reference.Version}; Visual Studio 17.8 provides {max}");
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(checkedReferences > 0);
+
+        // The task really uses Roslyn's configuration API and ships it: the check above covered what matters.
+        Assert.Equal(new Version(4, 8, 0, 0), shipped["Microsoft.CodeAnalysis"]);
+        Assert.Equal(new Version(7, 0, 0, 0), shipped["System.Collections.Immutable"]);
+        Assert.False(shipped.ContainsKey("System.Text.Json"), "System.Text.Json is not needed (the SARIF writer is hand-written); shipping it adds a binding to keep in step");
     }
 }

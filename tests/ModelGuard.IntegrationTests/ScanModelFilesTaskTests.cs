@@ -133,6 +133,88 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Assert.Contains("data.pkl", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void CachedFindingsAreReportedOnEveryRunAndFreshFilesAreNotCached()
+    {
+        var evil = Path.Combine(_dir, "evil.pt");
+        var fresh = Path.Combine(_dir, "fresh.pt");
+        File.WriteAllBytes(evil, TorchCheckpointWriter.Malicious());
+        File.WriteAllBytes(fresh, TorchCheckpointWriter.Malicious());
+        File.SetLastWriteTimeUtc(evil, DateTime.UtcNow.AddHours(-1));
+        var cacheFile = Path.Combine("obj", "modelguard.cache");
+
+        for (var run = 0; run < 2; run++)
+        {
+            var engine = new RecordingBuildEngine();
+            var task = NewTask(Item("evil.pt"), Item("fresh.pt"));
+            task.BuildEngine = engine;
+            task.CacheFile = cacheFile;
+
+            Assert.False(task.Execute());
+            Assert.Equal(new[] { "evil.pt", "fresh.pt" }, engine.Errors.Where(e => e.Code == "MG1001").Select(e => e.File));
+            // Files written within the last two seconds are never cached (a coarse clock could hide a same-size rewrite).
+            Assert.Contains(engine.Messages, m => m.Message!.Contains(run == 0 ? "0 from cache" : "1 from cache", StringComparison.Ordinal));
+        }
+
+        Assert.True(File.Exists(Path.Combine(_dir, cacheFile)));
+    }
+
+    [Fact]
+    public void ChangedFileIsScannedAgain()
+    {
+        var model = Path.Combine(_dir, "model.pkl");
+        File.WriteAllBytes(model, new byte[] { 0x80, 0x02, (byte)'N', (byte)'.' });
+        File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddHours(-1));
+        var first = NewTask(Item("model.pkl"));
+        first.CacheFile = "modelguard.cache";
+        Assert.True(first.Execute());
+
+        File.WriteAllBytes(model, TorchCheckpointWriter.Malicious());
+        File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddHours(-1).AddSeconds(1));
+        var second = NewTask(Item("model.pkl"));
+        second.CacheFile = "modelguard.cache";
+        Assert.False(second.Execute());
+        Assert.Contains(_engine.Errors, e => e.Code == "MG1001");
+    }
+
+    [Fact]
+    public void ErrorLogThatCannotBeWrittenIsAnError()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "taken.sarif"));
+        var task = NewTask();
+        task.ErrorLog = "taken.sarif";
+
+        Assert.False(task.Execute());
+        Assert.Equal("MG9005", Assert.Single(_engine.Errors).Code);
+    }
+
+    [Theory]
+    [InlineData(false, "warning")]
+    [InlineData(true, "error")]
+    public void TreatWarningsAsErrorsPromotesAWarningConfiguredInEditorconfig(bool treatWarningsAsErrors, string expected)
+    {
+        File.WriteAllText(Path.Combine(_dir, ".editorconfig"), "root = true\n[*.pt]\ndotnet_diagnostic.MG9002.severity = warning\n");
+        var task = NewTask(Item("missing.pt"));
+        task.TreatWarningsAsErrors = treatWarningsAsErrors;
+
+        Assert.Equal(!treatWarningsAsErrors, task.Execute());
+        Assert.Equal(new[] { "MG9002" }, (expected == "error" ? _engine.Errors.Select(e => e.Code) : _engine.Warnings.Select(w => w.Code)).ToArray());
+    }
+
+    [Fact]
+    public void SuggestionIsAHighImportanceMessageWithTheCode()
+    {
+        File.WriteAllText(Path.Combine(_dir, ".globalconfig"), "is_global = true\ndotnet_diagnostic.MG9002.severity = suggestion\n");
+        var task = NewTask(Item("missing.pt"));
+
+        Assert.True(task.Execute());
+        Assert.Empty(_engine.Errors);
+        Assert.Empty(_engine.Warnings);
+        var message = Assert.Single(_engine.Messages, m => m.Code == "MG9002");
+        Assert.Equal(MessageImportance.High, message.Importance);
+        Assert.Equal("missing.pt", message.File);
+    }
+
     private ScanModelFiles NewTask(params ITaskItem[] items) => new()
     {
         BuildEngine = _engine,

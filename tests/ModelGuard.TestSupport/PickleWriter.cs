@@ -11,7 +11,19 @@ namespace ModelGuard.TestSupport;
 /// </summary>
 public sealed class PickleWriter
 {
-    private readonly MemoryStream _buffer = new();
+    private readonly Stream _buffer;
+
+    /// <summary>Writes into memory; <see cref="ToArray"/> returns the bytes.</summary>
+    public PickleWriter()
+        : this(new MemoryStream())
+    {
+    }
+
+    /// <summary>Writes straight into <paramref name="output"/> (large generated inputs); <see cref="ToArray"/> then needs a <see cref="MemoryStream"/>.</summary>
+    public PickleWriter(Stream output) => _buffer = output ?? throw new ArgumentNullException(nameof(output));
+
+    /// <summary>The stream written to (a caller may seek it forward to leave a payload as a sparse hole).</summary>
+    public Stream Output => _buffer;
 
     public PickleWriter Op(byte opcode)
     {
@@ -60,6 +72,26 @@ public sealed class PickleWriter
 
     public PickleWriter BinInt1(byte value) => Op((byte)'K').Op(value);
 
+    public PickleWriter BinInt2(ushort value)
+    {
+        Span<byte> b = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(b, value);
+        return Op((byte)'M').Raw(b);
+    }
+
+    public PickleWriter BinFloat(double value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteDoubleBigEndian(b, value);
+        return Op((byte)'G').Raw(b);
+    }
+
+    /// <summary>BINBYTES with its 4-byte length but without the payload: the caller writes (or seeks over) the <paramref name="length"/> bytes.</summary>
+    public PickleWriter BinBytesHeader(uint length) => Op((byte)'B').UInt32(length);
+
+    /// <summary>BINBYTES8 with its 8-byte length but without the payload: the caller writes (or seeks over) the <paramref name="length"/> bytes.</summary>
+    public PickleWriter BinBytes8Header(ulong length) => Op(0x8e).UInt64(length);
+
     public PickleWriter BinInt(int value)
     {
         Span<byte> b = stackalloc byte[4];
@@ -74,6 +106,10 @@ public sealed class PickleWriter
     public PickleWriter Tuple1() => Op(0x85);
 
     public PickleWriter Tuple2() => Op(0x86);
+
+    public PickleWriter Tuple3() => Op(0x87);
+
+    public PickleWriter Appends() => Op((byte)'e');
 
     public PickleWriter EmptyTuple() => Op((byte)')');
 
@@ -139,5 +175,7 @@ public sealed class PickleWriter
     public PickleWriter CallWithString(string module, string name, string argument)
         => Global(module, name).BinUnicode(argument).Tuple1().Reduce();
 
-    public byte[] ToArray() => _buffer.ToArray();
+    public byte[] ToArray() => _buffer is MemoryStream memory
+        ? memory.ToArray()
+        : throw new InvalidOperationException("This writer writes to a stream, not to memory.");
 }

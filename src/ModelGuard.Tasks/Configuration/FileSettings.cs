@@ -52,7 +52,7 @@ internal sealed class FileSettings
         return false;
     }
 
-    /// <summary>The globals <c>modelguard_allowed_globals</c> allows for this file (comma, semicolon or space separated).</summary>
+    /// <summary>The globals <c>modelguard_allowed_globals</c> allows for this file (comma or space separated; <c>;</c> and <c>#</c> start a comment in .editorconfig).</summary>
     public IReadOnlyList<string> AllowedGlobals
         => TryGetOption(AllowedGlobalsKey, out var value)
             ? value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray()

@@ -38,6 +38,30 @@ public sealed class TestProject
         return this;
     }
 
+    /// <summary>Writes a file that is not an item (an .editorconfig, a global config).</summary>
+    public TestProject WriteFile(string relativePath, string text)
+    {
+        var fullPath = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        File.WriteAllText(fullPath, text);
+        return this;
+    }
+
+    /// <summary>Adds an item element as written, e.g. <c>&lt;ModelGuardAllowedGlobal Include="a.B" /&gt;</c>.</summary>
+    public TestProject AddItem(string xml)
+    {
+        _items.Add("    " + xml);
+        return this;
+    }
+
+    /// <summary>Runs <c>dotnet clean</c> on the project written by the last build.</summary>
+    public Task<ProcessResult> CleanAsync()
+        => ProcessRunner.RunAsync(
+            ProcessRunner.DotnetPath,
+            new[] { "clean", ProjectPath, "-nodeReuse:false", "--disable-build-servers", "-v:n", "-tl:off", "--nologo" },
+            Directory,
+            _fixture.BuildEnvironment);
+
     /// <summary>Writes the project and runs <c>dotnet build</c> on it (normal verbosity, so the task's summary line shows).</summary>
     public async Task<ProcessResult> BuildAsync()
     {

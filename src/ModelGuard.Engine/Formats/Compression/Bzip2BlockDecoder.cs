@@ -6,7 +6,7 @@ namespace ModelGuard.Engine.Formats.Compression;
 /// <summary>
 /// Reads one bzip2 block after its magic: the stored CRC, the symbol map, the Huffman tables and selectors, then the
 /// MTF/RLE2-coded symbols, and prepares the inverse Burrows–Wheeler transform. The vector it fills holds at most the
-/// stream's block size (level × 100 000, so at most 900 000 entries) and is pooled.
+/// stream's block size (level × 100 000, so at most 900 000 four-byte entries) and is rented from the pool.
 /// </summary>
 internal sealed class Bzip2BlockDecoder : IDisposable
 {
@@ -28,7 +28,7 @@ internal sealed class Bzip2BlockDecoder : IDisposable
     private readonly byte[] _symbolToByte = new byte[256];
     private readonly byte[] _mtf = new byte[256];
     private readonly int[] _byteCounts = new int[256];
-    private int[] _vector;
+    private int[] _vector = Array.Empty<int>();
 
     public Bzip2BlockDecoder()
     {
@@ -36,8 +36,6 @@ internal sealed class Bzip2BlockDecoder : IDisposable
         {
             _tables[i] = new Bzip2HuffmanTable();
         }
-
-        _vector = ArrayPool<int>.Shared.Rent(MaxBlockSize);
     }
 
     /// <summary>The block CRC stored in the block header.</summary>
@@ -60,6 +58,12 @@ internal sealed class Bzip2BlockDecoder : IDisposable
     /// <summary>Reads a block whose 48-bit magic was just consumed; <paramref name="blockStart"/> is for messages.</summary>
     public void Read(Bzip2BitReader reader, int maxBlockSize, long blockStart)
     {
+        if (_vector.Length < maxBlockSize)
+        {
+            ReleaseVector();
+            _vector = ArrayPool<int>.Shared.Rent(maxBlockSize);
+        }
+
         StoredCrc = reader.ReadBits(32, "a block header");
         if (reader.ReadBit("a block header"))
         {
@@ -98,7 +102,9 @@ internal sealed class Bzip2BlockDecoder : IDisposable
         StartPosition = _vector[origin] >> 8;
     }
 
-    public void Dispose()
+    public void Dispose() => ReleaseVector();
+
+    private void ReleaseVector()
     {
         if (_vector.Length != 0)
         {

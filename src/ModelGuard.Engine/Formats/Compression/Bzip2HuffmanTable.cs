@@ -12,11 +12,17 @@ internal sealed class Bzip2HuffmanTable
     public const int MaxCodeLength = 20;
     public const int MaxSymbols = 258;
 
+    // Codes of up to this many bits are decoded with one table look-up; longer ones walk the lengths.
+    private const int FastBits = 10;
+
     private readonly int[] _firstCode = new int[MaxCodeLength + 1];
     private readonly int[] _limit = new int[MaxCodeLength + 1];
     private readonly int[] _baseIndex = new int[MaxCodeLength + 1];
     private readonly int[] _counts = new int[MaxCodeLength + 1];
     private readonly ushort[] _symbols = new ushort[MaxSymbols];
+
+    // Per FastBits-bit prefix: symbol | (code length << 9), or 0 when the code is longer than FastBits.
+    private readonly ushort[] _fast = new ushort[1 << FastBits];
     private int _minLength;
     private int _maxLength;
 
@@ -56,12 +62,34 @@ internal sealed class Bzip2HuffmanTable
                 }
             }
         }
+
+        // The look-up table answers exactly what the walk in Decode would, even for over-subscribed lengths.
+        for (var prefix = 0; prefix < _fast.Length; prefix++)
+        {
+            _fast[prefix] = 0;
+            for (var length = _minLength; length <= Math.Min(_maxLength, FastBits); length++)
+            {
+                var head = prefix >> (FastBits - length);
+                if (head < _limit[length])
+                {
+                    _fast[prefix] = (ushort)(_symbols[_baseIndex[length] + head - _firstCode[length]] | (length << 9));
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>Decodes one symbol.</summary>
     public int Decode(Bzip2BitReader reader)
     {
         var peek = (int)reader.Peek(MaxCodeLength, out var available);
+        var fast = _fast[peek >> (MaxCodeLength - FastBits)];
+        if (fast != 0 && fast >> 9 <= available)
+        {
+            reader.Skip(fast >> 9);
+            return fast & 0x1FF;
+        }
+
         for (var length = _minLength; length <= _maxLength; length++)
         {
             var code = peek >> (MaxCodeLength - length);

@@ -6,7 +6,8 @@ namespace ModelGuard.Engine.Formats.Compression;
 /// <summary>
 /// Base of the decompressing streams: read-only, forward-only, and refusing to produce more than a set number of
 /// bytes. A subclass returns 0 from <see cref="ReadCore"/> only once the whole input was decoded and verified, so a
-/// reader that reaches the end has seen every check pass. After the first failure every further read fails again.
+/// reader that reaches the end has seen every check pass. After the first failure every further read fails again
+/// with the same kind of exception.
 /// </summary>
 internal abstract class DecoderStream : Stream
 {
@@ -16,7 +17,7 @@ internal abstract class DecoderStream : Stream
     private long _produced;
     private bool _finished;
     private bool _disposed;
-    private CompressedFormatException? _failure;
+    private Exception? _failure;
     private byte[]? _single;
 
     protected DecoderStream(Stream compressed, long maxOutputBytes, bool leaveOpen)
@@ -84,7 +85,7 @@ internal abstract class DecoderStream : Stream
 
         if (_failure is not null)
         {
-            throw CompressedFormatException.Repeat(_failure);
+            throw RepeatFailure(_failure);
         }
 
         if (count == 0 || _finished)
@@ -104,8 +105,9 @@ internal abstract class DecoderStream : Stream
                 throw CompressedFormatException.LimitExceeded(FormatName, _maxOutputBytes);
             }
         }
-        catch (CompressedFormatException ex)
+        catch (Exception ex)
         {
+            // The decoders are not transactional: after a failure the stream stays failed.
             _failure = ex;
             throw;
         }
@@ -145,6 +147,13 @@ internal abstract class DecoderStream : Stream
     protected virtual void ReleaseResources()
     {
     }
+
+    private static Exception RepeatFailure(Exception first) => first switch
+    {
+        CompressedFormatException malformed => CompressedFormatException.Repeat(malformed),
+        NotSupportedException unsupported => new NotSupportedException(unsupported.Message, unsupported),
+        _ => new IOException($"An earlier read of the compressed data failed: {first.Message}", first),
+    };
 
     protected override void Dispose(bool disposing)
     {

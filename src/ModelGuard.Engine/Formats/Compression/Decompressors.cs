@@ -19,7 +19,7 @@ internal static class Decompressors
     /// Recognises a compressed stream from its first bytes (up to <see cref="SniffLength"/>), in this order: xz (magic
     /// FD 37 7A 58 5A 00), bzip2 ("BZh", a level digit, then a block or end-of-stream magic), zlib (method 8, window at
     /// most 32 KiB, header checksum, no preset dictionary), .lzma (properties byte, tidy dictionary size, plausible
-    /// size). The zlib test passes for about one random two-byte pair in 250 and the .lzma test has no magic at all,
+    /// size). The zlib test accepts 32 of the 65 536 possible two-byte pairs and the .lzma test has no magic at all,
     /// so callers should only act on those where such a file is plausible (a joblib dump, a .pkl.z / .lzma name).
     /// </summary>
     public static bool TrySniff(ReadOnlySpan<byte> head, out CompressionKind kind)

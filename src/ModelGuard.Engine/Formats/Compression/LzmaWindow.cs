@@ -85,30 +85,31 @@ internal sealed class LzmaWindow
     /// <summary>Repeats bytes from <paramref name="distance"/> back, filling <paramref name="destination"/> and the window alike.</summary>
     public void CopyMatch(int distance, Span<byte> destination)
     {
-        var buffer = _buffer;
-        var position = _position;
-        for (var i = 0; i < destination.Length; i++)
+        var done = 0;
+        while (done < destination.Length)
         {
-            if (position == buffer.Length)
+            if (_position == _buffer.Length)
             {
-                _position = position;
-                MakeRoom(destination.Length - i);
-                buffer = _buffer;
-                position = _position;
+                MakeRoom(destination.Length - done);
             }
 
-            var source = position - distance;
+            var source = _position - distance;
             if (source < 0)
             {
-                source += buffer.Length;
+                source += _buffer.Length;
             }
 
-            var value = buffer[source];
-            buffer[position++] = value;
-            destination[i] = value;
+            // One contiguous piece: up to the end of the buffer on either side, and at most the distance, so that an
+            // overlapping match repeats what this loop already wrote (memmove keeps the rest correct when wrapped).
+            var n = Math.Min(destination.Length - done, _buffer.Length - _position);
+            n = Math.Min(n, Math.Min(_buffer.Length - source, distance));
+            var piece = _buffer.AsSpan(_position, n);
+            _buffer.AsSpan(source, n).CopyTo(piece);
+            piece.CopyTo(destination.Slice(done));
+            _position += n;
+            done += n;
         }
 
-        _position = position;
         TotalPosition += destination.Length;
     }
 

@@ -319,7 +319,7 @@ internal sealed class JsonReader : IDisposable
 
         if (_utf8.ErrorOffset is { } bad)
         {
-            throw new JsonReaderException(JsonErrorKind.InvalidUtf8, _baseOffset + bad, _utf8.ErrorReason!);
+            throw new JsonReaderException(JsonErrorKind.InvalidUtf8, bad, _utf8.ErrorReason!);
         }
     }
 
@@ -444,7 +444,7 @@ internal sealed class JsonReader : IDisposable
         _bufferStart = _loaded;
         _pos = 0;
         _end = read;
-        _utf8.Process(new ReadOnlySpan<byte>(_buffer, 0, read), _loaded);
+        _utf8.Process(new ReadOnlySpan<byte>(_buffer, 0, read), _baseOffset + _loaded);
         _loaded += read;
         if (_loaded >= _declaredLength)
         {

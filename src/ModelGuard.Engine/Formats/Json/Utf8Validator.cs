@@ -74,8 +74,8 @@ internal sealed class Utf8Validator
                 else
                 {
                     Fail(offset + i, b < 0xC0
-                        ? $"byte 0x{b:X2} is a continuation byte without a lead byte"
-                        : $"byte 0x{b:X2} never appears in UTF-8");
+                        ? $"byte 0x{b:X2} at offset {offset + i} is a continuation byte without a lead byte"
+                        : $"byte 0x{b:X2} at offset {offset + i} never appears in UTF-8");
                     return;
                 }
 

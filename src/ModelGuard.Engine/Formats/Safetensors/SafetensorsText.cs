@@ -107,8 +107,9 @@ internal static class SafetensorsText
         return text.ToString();
     }
 
-    /// <summary>"1 tensor", "3 tensors".</summary>
-    public static string Count(long count, string noun) => count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
+    /// <summary>"1 tensor", "3 tensors", "2 entries".</summary>
+    public static string Count(long count, string noun)
+        => count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : noun.EndsWith("y", System.StringComparison.Ordinal) ? noun.Substring(0, noun.Length - 1) + "ies" : noun + "s");
 
     /// <summary>How a token reads in a message: "a number", "an array", ...</summary>
     public static string Kind(Json.JsonTokenKind kind) => kind switch

@@ -10,7 +10,7 @@ using ModelGuard.Engine.Formats.Compression;
 namespace ModelGuard.Engine.Tests.Formats.Compression;
 
 /// <summary>One fixture of Fixtures/compression (written by make_fixtures.py there) and what it decodes to.</summary>
-public sealed record CompressionFixture(string File, CompressionKind Kind, long Length, string Sha256, IReadOnlyList<int> CompletePrefixes)
+internal sealed record CompressionFixture(string File, CompressionKind Kind, long Length, string Sha256, IReadOnlyList<int> CompletePrefixes)
 {
     /// <summary>Fixtures that decode to 100 MB of zeros.</summary>
     public bool IsBomb => File.StartsWith("zeros100m", StringComparison.Ordinal);

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using ModelGuard.TestSupport;
+
+namespace ModelGuard.Benchmarks;
+
+/// <summary>Command line of the benchmark app.</summary>
+internal sealed class Options
+{
+    public bool Check { get; private set; }
+
+    public bool Bdn { get; private set; }
+
+    public bool GenerateOnly { get; private set; }
+
+    public bool Quick { get; private set; }
+
+    public bool SkipBuild { get; private set; }
+
+    public int Repetitions { get; private set; } = 5;
+
+    public HashSet<string> Only { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string ArtifactsRoot { get; private set; } = RepositoryRoot.Combine("artifacts", "benchmarks");
+
+    public List<string> BdnArgs { get; } = new();
+
+    public const string Usage = """
+        ModelGuard benchmarks (issue #6). Modes:
+          --check            measure every target side by side and print the pass/fail table (default)
+          --bdn [args...]    run the BenchmarkDotNet suite; the remaining arguments go to BenchmarkDotNet (e.g. --filter *Dense*)
+          --all              --check, then the whole BenchmarkDotNet suite
+          --generate         only generate the inputs
+        Options:
+          --quick            inputs 1/16 the size and 200 project files (a smoke run, not the targets)
+          --only a,b         run only these checks: dense, bytes, checkpoint, memory, incremental, parallel, build
+          --skip-build       leave out the no-op dotnet build check (it packs the package and builds twice 2 x N times)
+          --repetitions N    timed repetitions per measurement (default 5)
+          --artifacts DIR    where inputs, builds and reports go (default artifacts/benchmarks under the repository)
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--check":
+                    options.Check = true;
+                    break;
+                case "--bdn":
+                    options.Bdn = true;
+                    options.BdnArgs.AddRange(args[(i + 1)..]);
+                    i = args.Length;
+                    break;
+                case "--all":
+                    options.Check = true;
+                    options.Bdn = true;
+                    break;
+                case "--generate":
+                    options.GenerateOnly = true;
+                    break;
+                case "--quick":
+                    options.Quick = true;
+                    break;
+                case "--skip-build":
+                    options.SkipBuild = true;
+                    break;
+                case "--only":
+                    foreach (var name in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        options.Only.Add(name);
+                    }
+
+                    break;
+                case "--repetitions":
+                    options.Repetitions = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--artifacts":
+                    options.ArtifactsRoot = Path.GetFullPath(args[++i]);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}");
+            }
+        }
+
+        if (!options.Check && !options.Bdn && !options.GenerateOnly)
+        {
+            options.Check = true;
+        }
+
+        return options;
+    }
+}

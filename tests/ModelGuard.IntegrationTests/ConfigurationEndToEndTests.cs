@@ -1,0 +1,235 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using ModelGuard.IntegrationTests.Infrastructure;
+using ModelGuard.TestSupport;
+
+namespace ModelGuard.IntegrationTests;
+
+/// <summary>
+/// The analyzer knobs through the real package and a real `dotnet build`: .editorconfig and global configs, NoWarn,
+/// WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors, bulk keys, the allowlist, include/exclude patterns, the SARIF log
+/// and the incremental cache. Independent assertions share one build to keep the suite fast.
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class ConfigurationEndToEndTests
+{
+    private static readonly byte[] CustomPickle = new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray();
+    private static readonly byte[] OtherThingPickle = new PickleWriter().Proto(2).Global("other", "Thing").EmptyTuple().NewObj().Stop().ToArray();
+    private static readonly byte[] EvilPickle = new PickleWriter().Proto(2).CallWithString("os", "system", "echo pwned").Stop().ToArray();
+    private static readonly byte[] TruncatedPickle = { 0x80, 0x02, (byte)'X', 0xff, 0xff, 0x00, 0x00, (byte)'a' };
+
+    private readonly PackageFixture _fixture;
+
+    public ConfigurationEndToEndTests(PackageFixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public async Task SettingsFollowTheCompilersPrecedence()
+    {
+        var project = _fixture.CreateProject("precedence")
+            // NoWarn beats WarningsAsErrors.
+            .SetProperty("NoWarn", "$(NoWarn);MG1003")
+            .SetProperty("WarningsAsErrors", "$(WarningsAsErrors);MG1003")
+            .SetProperty("ModelGuardErrorLog", "modelguard.sarif")
+            .AddFile("None", "broken.pkl", TruncatedPickle)
+            // Root .editorconfig: MG1002 is a warning for *.pkl ...
+            .WriteFile(".editorconfig", "root = true\n\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\n")
+            .AddFile("None", "models/custom.pkl", CustomPickle)
+            // ... but models/legacy/ has its own .editorconfig that turns it off there only.
+            .WriteFile("models/legacy/.editorconfig", "[*.pkl]\ndotnet_diagnostic.MG1002.severity = none\n")
+            .AddFile("None", "models/legacy/custom.pkl", CustomPickle)
+            // A global config: loses to the .editorconfig entries above, applies where none names MG1002 (*.pickle).
+            .WriteFile(".globalconfig", "is_global = true\ndotnet_diagnostic.MG1002.severity = suggestion\n")
+            .AddFile("None", "data/custom.pickle", CustomPickle)
+            // A category-wide key: applies to MG1001 here, but not to MG1002, which the global config names.
+            .WriteFile("bulk/.editorconfig", "[*]\ndotnet_analyzer_diagnostic.category-ModelGuard.Pickle.severity = warning\n")
+            .AddFile("None", "bulk/evil.pickle", EvilPickle)
+            .AddFile("None", "bulk/custom.pickle", CustomPickle);
+
+        var build = await project.BuildAsync();
+
+        Assert.True(build.ExitCode == 0, "Only warnings and messages are expected. " + build.Describe());
+        AssertContains(build, "models/custom.pkl : warning MG1002:");
+        AssertNoLineMentions(build, "models/legacy/custom.pkl");
+        AssertShownAsMessage(build, "data/custom.pickle", "MG1002");
+        AssertContains(build, "bulk/evil.pickle : warning MG1001:");
+        AssertShownAsMessage(build, "bulk/custom.pickle", "MG1002");
+        AssertDoesNotContain(build, "error MG1003");
+        AssertDoesNotContain(build, "warning MG1003");
+        AssertContains(build, "ModelGuard: scanned 6 file(s)");
+        AssertContains(build, ": 0 error(s), 2 warning(s), 2 message(s), 2 hidden or suppressed");
+
+        var sarif = ReadSarif(project, "modelguard.sarif");
+        var levels = sarif.Results.ToDictionary(r => Path.GetFileName(new Uri(r.Uri!).LocalPath) + "/" + r.Parent + "/" + r.RuleId, r => r.Level + (r.Suppressed ? " suppressed" : string.Empty));
+        Assert.Equal("note", levels["custom.pickle/data/MG1002"]);
+        Assert.Equal("error suppressed", levels["custom.pkl/legacy/MG1002"]);
+        Assert.Equal("error suppressed", levels["broken.pkl/" + Path.GetFileName(project.Directory) + "/MG1003"]);
+    }
+
+    [Fact]
+    public async Task TreatWarningsAsErrorsPromotesConfiguredWarningsExceptWarningsNotAsErrors()
+    {
+        var build = await _fixture.CreateProject("warnaserror")
+            .SetProperty("TreatWarningsAsErrors", "true")
+            .SetProperty("WarningsNotAsErrors", "$(WarningsNotAsErrors);MG1003")
+            .WriteFile(".editorconfig", "root = true\n\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\ndotnet_diagnostic.MG1003.severity = warning\n\n[*.bin]\ndotnet_diagnostic.MG1001.severity = nonee\n")
+            .AddFile("None", "custom.pkl", CustomPickle)
+            .AddFile("None", "broken.pkl", TruncatedPickle)
+            .AddFile("None", "evil.bin", EvilPickle)
+            .BuildAsync();
+
+        Assert.True(build.ExitCode != 0, "The build should fail. " + build.Describe());
+        AssertContains(build, "custom.pkl : error MG1002:");
+        AssertContains(build, "broken.pkl : warning MG1003:");
+
+        // An invalid severity is reported with its line and ignored, so MG1001 keeps its default: fail closed.
+        AssertContains(build, "evil.bin : error MG1001:");
+        AssertContains(build, ".editorconfig(8): error MG9003: 'dotnet_diagnostic.MG1001.severity = nonee' is not a severity");
+    }
+
+    [Fact]
+    public async Task AllowlistClearsTheUsersClassesButNeverADeniedGlobalAndTheSarifLogIsValid()
+    {
+        var project = _fixture.CreateProject("allowlist")
+            .AddItem("""<ModelGuardAllowedGlobal Include="mypkg.layers.Custom" />""")
+            .AddItem("""<ModelGuardAllowedGlobal Include="os.system" />""")
+            .SetProperty("ModelGuardErrorLog", "reports/modelguard.sarif")
+            .AddFile("None", "custom.pkl", CustomPickle)
+            .AddFile("None", "evil.pkl", EvilPickle)
+            .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious())
+            .WriteFile("keyed/.editorconfig", "[*.pkl]\nmodelguard_allowed_globals = other.Thing\n")
+            .AddFile("None", "keyed/thing.pkl", OtherThingPickle)
+            .AddFile("None", "thing.pkl", OtherThingPickle);
+
+        var build = await project.BuildAsync();
+
+        Assert.True(build.ExitCode != 0, "The build should fail. " + build.Describe());
+        AssertNoLineMentions(build, "custom.pkl :");
+        AssertNoLineMentions(build, "keyed/thing.pkl");
+        AssertContains(build, "evil.pkl : error MG1001:");
+        AssertContains(build, "models/evil.pt : error MG1001:");
+        Assert.Matches(new Regex(@"^\s*thing\.pkl : error MG1002:.*other\.Thing", RegexOptions.Multiline), build.Output);
+
+        var sarif = ReadSarif(project, Path.Combine("reports", "modelguard.sarif"));
+        Assert.Contains(sarif.Results, r => r.RuleId == "MG1001" && r.Level == "error" && r.Uri!.EndsWith("/evil.pkl", StringComparison.Ordinal));
+        var member = Assert.Single(sarif.Results, r => r.RuleId == "MG1001" && r.Uri!.EndsWith("/models/evil.pt", StringComparison.Ordinal));
+        Assert.Equal(new Uri(Path.Combine(project.Directory, "models", "evil.pt")).AbsoluteUri, member.Uri);
+        Assert.EndsWith("data.pkl", member.ArchiveMember, StringComparison.Ordinal);
+        Assert.NotNull(member.ByteOffset);
+        Assert.DoesNotContain(sarif.Results, r => r.RuleId == "MG1002" && r.Uri!.EndsWith("/custom.pkl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task IncrementalBuildsKeepFailingFromTheCacheAndCleanDeletesIt()
+    {
+        var project = _fixture.CreateProject("incremental")
+            .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious());
+        File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "models", "evil.pt"), DateTime.UtcNow.AddHours(-1));
+        var cache = Path.Combine(project.Directory, "obj", "Debug", "net10.0", "modelguard.cache");
+
+        var first = await project.BuildAsync();
+        Assert.True(first.ExitCode != 0, first.Describe());
+        AssertContains(first, "0 from cache");
+        Assert.True(File.Exists(cache), "The cache should be written. " + first.Describe());
+
+        // Nothing changed: the model is not read again, but its finding is reported again and still fails the build.
+        var second = await project.BuildAsync();
+        Assert.True(second.ExitCode != 0, "An unchanged malicious model must fail every build. " + second.Describe());
+        AssertContains(second, "models/evil.pt : error MG1001:");
+        AssertContains(second, "1 from cache");
+
+        // A corrupt cache is a rescan, never a pass.
+        File.WriteAllText(cache, "garbage");
+        var third = await project.BuildAsync();
+        Assert.True(third.ExitCode != 0, third.Describe());
+        AssertContains(third, "models/evil.pt : error MG1001:");
+        AssertContains(third, "0 from cache");
+        AssertContains(third, "every file is scanned again");
+
+        // Severities are resolved on every build: configuration changes apply to cached findings.
+        project.SetProperty("NoWarn", "$(NoWarn);MG1001");
+        var fourth = await project.BuildAsync();
+        Assert.True(fourth.ExitCode == 0, fourth.Describe());
+        AssertContains(fourth, "1 from cache");
+        AssertDoesNotContain(fourth, "error MG1001");
+
+        var clean = await project.CleanAsync();
+        Assert.True(clean.ExitCode == 0, clean.Describe());
+        Assert.False(File.Exists(cache), "dotnet clean should delete the cache. " + clean.Describe());
+    }
+
+    [Fact]
+    public async Task IncludeAndExcludePatternsChooseWhatIsScanned()
+    {
+        var build = await _fixture.CreateProject("patterns")
+            .SetProperty("ModelGuardInclude", "models/**;data/*.pkl")
+            .SetProperty("ModelGuardExclude", "models/fixtures/**")
+            .AddFile("None", "models/evil.pkl", EvilPickle)
+            .AddFile("None", "./data/evil.pkl", EvilPickle)
+            .AddFile("None", "models/fixtures/evil.pkl", EvilPickle)
+            .AddFile("None", "other/evil.pkl", EvilPickle)
+            .BuildAsync();
+
+        Assert.True(build.ExitCode != 0, build.Describe());
+        AssertContains(build, "models/evil.pkl : error MG1001:");
+        AssertContains(build, "data/evil.pkl : error MG1001:");
+        AssertNoLineMentions(build, "fixtures/evil.pkl :");
+        AssertNoLineMentions(build, "other/evil.pkl :");
+        AssertContains(build, "ModelGuard: scanned 2 file(s)");
+    }
+
+    private static SarifFile ReadSarif(TestProject project, string relativePath)
+    {
+        var path = Path.Combine(project.Directory, relativePath);
+        Assert.True(File.Exists(path), $"{path} was not written");
+        var json = File.ReadAllText(path);
+        var errors = SarifSchema.Validate(json);
+        Assert.True(errors.Count == 0, "The SARIF log is not schema-valid:\n" + string.Join("\n", errors) + "\n" + json);
+
+        using var document = JsonDocument.Parse(json);
+        var results = document.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().Select(r =>
+        {
+            string? uri = null, member = null, parent = null;
+            long? offset = null;
+            if (r.TryGetProperty("locations", out var locations))
+            {
+                var location = locations[0];
+                uri = location.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString();
+                parent = Path.GetFileName(Path.GetDirectoryName(new Uri(uri!).LocalPath));
+                if (location.TryGetProperty("properties", out var properties))
+                {
+                    member = properties.TryGetProperty("archiveMember", out var m) ? m.GetString() : null;
+                    offset = properties.TryGetProperty("byteOffset", out var o) ? o.GetInt64() : null;
+                }
+            }
+
+            return new SarifResult(r.GetProperty("ruleId").GetString()!, r.GetProperty("level").GetString()!, uri, parent, member, offset, r.TryGetProperty("suppressions", out _));
+        }).ToList();
+        return new SarifFile(results);
+    }
+
+    private static void AssertShownAsMessage(ProcessResult build, string file, string code)
+    {
+        var lines = build.Output.Split('\n').Where(l => l.Contains(file, StringComparison.Ordinal) && l.Contains(code, StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count > 0, $"Expected a message {code} for {file}. {build.Describe()}");
+        Assert.All(lines, l => Assert.False(l.Contains("warning " + code, StringComparison.Ordinal) || l.Contains("error " + code, StringComparison.Ordinal), $"{file} should be a message, not: {l}"));
+    }
+
+    private static void AssertNoLineMentions(ProcessResult build, string text)
+        => Assert.False(
+            build.Output.Split('\n').Any(l => l.Contains(text, StringComparison.Ordinal) && Regex.IsMatch(l, " MG[0-9]{4}")),
+            $"Expected no diagnostic for \"{text}\". {build.Describe()}");
+
+    private static void AssertContains(ProcessResult build, string expected)
+        => Assert.True(build.Output.Contains(expected, StringComparison.Ordinal), $"Expected the output to contain \"{expected}\". {build.Describe()}");
+
+    private static void AssertDoesNotContain(ProcessResult build, string unexpected)
+        => Assert.False(build.Output.Contains(unexpected, StringComparison.Ordinal), $"Expected the output not to contain \"{unexpected}\". {build.Describe()}");
+
+    private sealed record SarifResult(string RuleId, string Level, string? Uri, string? Parent, string? ArchiveMember, long? ByteOffset, bool Suppressed);
+
+    private sealed record SarifFile(System.Collections.Generic.IReadOnlyList<SarifResult> Results);
+}
