@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace ModelGuard.Engine.IO;
 
@@ -38,6 +39,7 @@ internal sealed class BufferedByteReader : IDisposable
     public long? Remaining => _stream.CanSeek ? (_end - _start) + (_stream.Length - _stream.Position) : null;
 
     /// <summary>Returns the next byte, or -1 at the end of the stream.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadByte()
     {
         if (_start == _end && !Fill())
@@ -46,6 +48,24 @@ internal sealed class BufferedByteReader : IDisposable
         }
 
         return _buffer[_start++];
+    }
+
+    /// <summary>
+    /// Consumes the next <paramref name="count"/> bytes and returns them in place (no copy) when the buffer already holds them
+    /// all; otherwise consumes nothing and returns false. The span is valid until the next read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryTakeBuffered(int count, out ReadOnlySpan<byte> bytes)
+    {
+        if (_end - _start >= count)
+        {
+            bytes = new ReadOnlySpan<byte>(_buffer, _start, count);
+            _start += count;
+            return true;
+        }
+
+        bytes = default;
+        return false;
     }
 
     /// <summary>Returns the next byte without consuming it, or -1 at the end of the stream.</summary>

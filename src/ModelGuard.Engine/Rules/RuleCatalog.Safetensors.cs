@@ -135,8 +135,7 @@ public static partial class RuleCatalog
         RuleCategories.Safetensors,
         RuleSeverity.Error,
         "The last tensor must end exactly at the end of the file: 8 + N + end = file length (reference error MetadataIncompleteBuffer). "
-        + "Trailing bytes can carry a second payload (a zip or pickle appended to the file); a shorter file is truncated. ModelGuard computes "
-        + "the sum without wrapping around, which the reference's unchecked addition can do." + ReferenceRefuses,
+        + "Trailing bytes can carry a second payload (a zip or pickle appended to the file); a shorter file is truncated." + ReferenceRefuses,
         Regenerate + " If the file was downloaded, download it again and compare its hash.",
         "models/model.safetensors : error MG2011: at offset 144: the tensors end at byte 64 of the data buffer but 1088 bytes follow the header: the last 1024 bytes belong to no tensor");
 

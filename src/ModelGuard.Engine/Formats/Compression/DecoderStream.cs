@@ -63,9 +63,6 @@ internal abstract class DecoderStream : Stream
     /// <summary>Name of the format, used in messages.</summary>
     protected abstract string FormatName { get; }
 
-    /// <summary>The compressed input, for subclasses that do not read through a <see cref="CompressedInput"/>.</summary>
-    protected Stream Compressed => _compressed;
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         if (buffer is null)

@@ -302,10 +302,16 @@ internal sealed class PickleDisassembler
             return new PickleInstruction(op, offset, payloadLength: length);
         }
 
-        var span = _scratch.AsSpan(0, (int)length);
-        if (!_reader.TryReadExact(span))
+        ReadOnlySpan<byte> span;
+        if (!_reader.TryTakeBuffered((int)length, out span))
         {
-            throw Truncated(op, offset, $"its {length}-byte payload is cut short");
+            var copy = _scratch.AsSpan(0, (int)length);
+            if (!_reader.TryReadExact(copy))
+            {
+                throw Truncated(op, offset, $"its {length}-byte payload is cut short");
+            }
+
+            span = copy;
         }
 
         string text;
@@ -390,6 +396,11 @@ internal sealed class PickleDisassembler
 
     private ReadOnlySpan<byte> ReadFixed(int count, PickleOpcode op, long offset)
     {
+        if (_reader.TryTakeBuffered(count, out var buffered))
+        {
+            return buffered;
+        }
+
         var span = _scratch.AsSpan(0, count);
         if (!_reader.TryReadExact(span))
         {

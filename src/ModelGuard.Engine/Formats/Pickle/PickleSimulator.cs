@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace ModelGuard.Engine.Formats.Pickle;
@@ -18,9 +19,13 @@ internal sealed class PickleSimulator
     /// <summary>Most memo entries.</summary>
     public const int MaxMemoEntries = 50_000_000;
 
-    private readonly List<PickleValue> _stack = new();
-    private readonly List<int> _marks = new();
-    private readonly Dictionary<long, PickleValue> _memo = new();
+    // The stack and the mark stack are plain arrays: values are pushed and popped per opcode, and the items above a mark
+    // are read in place instead of being copied into a list.
+    private PickleValue[] _stack = new PickleValue[64];
+    private int _count;
+    private int[] _marks = new int[16];
+    private int _markCount;
+    private readonly PickleMemo _memo = new();
     private readonly ExtensionRegistry _extensions;
     private readonly List<PickleImport> _imports = new();
     private int _protocol;
@@ -60,7 +65,7 @@ internal sealed class PickleSimulator
         }
     }
 
-    private int Fence => _marks.Count == 0 ? 0 : _marks[_marks.Count - 1];
+    private int Fence => _markCount == 0 ? 0 : _marks[_markCount - 1];
 
     private bool Execute(in PickleInstruction ins)
     {
@@ -76,17 +81,22 @@ internal sealed class PickleSimulator
                 break;
 
             case PickleOpcode.Mark:
-                if (_marks.Count >= MaxMarks)
+                if (_markCount >= MaxMarks)
                 {
                     throw new PickleFormatException(ins.Offset, $"more than {MaxMarks} open MARKs; the stream was not analysed further");
                 }
 
-                _marks.Add(_stack.Count);
+                if (_markCount == _marks.Length)
+                {
+                    Array.Resize(ref _marks, _marks.Length * 2);
+                }
+
+                _marks[_markCount++] = _count;
                 break;
             case PickleOpcode.Pop:
-                if (_marks.Count > 0 && _marks[_marks.Count - 1] == _stack.Count)
+                if (_markCount > 0 && _marks[_markCount - 1] == _count)
                 {
-                    _marks.RemoveAt(_marks.Count - 1);
+                    _markCount--;
                 }
                 else
                 {
@@ -95,7 +105,7 @@ internal sealed class PickleSimulator
 
                 break;
             case PickleOpcode.PopMark:
-                PopToMark(ins);
+                Truncate(PopToMark(ins));
                 break;
             case PickleOpcode.Dup:
                 Push(ins, Peek(ins));
@@ -115,7 +125,7 @@ internal sealed class PickleSimulator
             case PickleOpcode.Long:
             case PickleOpcode.Long1:
             case PickleOpcode.Long4:
-                Push(ins, ins.IntegerOverflow ? OpaqueValue.Number : new IntValue(ins.Integer));
+                Push(ins, ins.IntegerOverflow ? OpaqueValue.Number : IntValue.Of(ins.Integer));
                 break;
             case PickleOpcode.Float:
             case PickleOpcode.BinFloat:
@@ -147,8 +157,14 @@ internal sealed class PickleSimulator
                 Push(ins, TupleValue.Empty);
                 break;
             case PickleOpcode.Tuple:
-                Push(ins, new TupleValue(PopToMark(ins)));
-                break;
+                {
+                    var mark = PopToMark(ins);
+                    var items = Items(mark).ToArray();
+                    Truncate(mark);
+                    Push(ins, new TupleValue(items));
+                    break;
+                }
+
             case PickleOpcode.Tuple1:
             case PickleOpcode.Tuple2:
             case PickleOpcode.Tuple3:
@@ -158,7 +174,7 @@ internal sealed class PickleSimulator
                 Push(ins, OpaqueValue.List);
                 break;
             case PickleOpcode.List:
-                PopToMark(ins);
+                Truncate(PopToMark(ins));
                 Push(ins, OpaqueValue.List);
                 break;
             case PickleOpcode.EmptyDict:
@@ -166,19 +182,21 @@ internal sealed class PickleSimulator
                 break;
             case PickleOpcode.Dict:
                 {
-                    var items = PopToMark(ins);
-                    if (items.Count % 2 != 0)
+                    var mark = PopToMark(ins);
+                    var items = Items(mark);
+                    if (items.Length % 2 != 0)
                     {
                         throw new PickleFormatException(ins.Offset, "odd number of items for DICT");
                     }
 
                     var dict = new DictValue();
-                    for (var i = 0; i < items.Count; i += 2)
+                    for (var i = 0; i < items.Length; i += 2)
                     {
                         dict.Set(items[i], items[i + 1]);
                     }
 
                     UseAsArguments(items);
+                    Truncate(mark);
                     Push(ins, dict);
                     break;
                 }
@@ -186,7 +204,7 @@ internal sealed class PickleSimulator
                 Push(ins, OpaqueValue.Set);
                 break;
             case PickleOpcode.FrozenSet:
-                PopToMark(ins);
+                Truncate(PopToMark(ins));
                 Push(ins, OpaqueValue.Set);
                 break;
 
@@ -250,10 +268,11 @@ internal sealed class PickleSimulator
 
             case PickleOpcode.Inst:
                 {
-                    var args = PopToMark(ins);
+                    var mark = PopToMark(ins);
                     var import = Import(ins.Text!, ins.Text2!, ins);
                     import.MarkCalled(ins.Opcode, ins.Offset);
-                    UseAsArguments(args);
+                    UseAsArguments(Items(mark));
+                    Truncate(mark);
                     Push(ins, new CallResultValue(import));
                     break;
                 }
@@ -301,19 +320,17 @@ internal sealed class PickleSimulator
 
             case PickleOpcode.Obj:
                 {
-                    var items = PopToMark(ins);
-                    if (items.Count < 1)
+                    var mark = PopToMark(ins);
+                    var items = Items(mark);
+                    if (items.Length < 1)
                     {
                         throw new PickleFormatException(ins.Offset, "unpickling stack underflow: OBJ needs a class after the MARK");
                     }
 
-                    var args = new List<PickleValue>(items.Count - 1);
-                    for (var i = 1; i < items.Count; i++)
-                    {
-                        args.Add(items[i]);
-                    }
-
-                    Push(ins, Call(items[0], new TupleValue(args), ins));
+                    var cls = items[0];
+                    var args = items.Slice(1).ToArray();
+                    Truncate(mark);
+                    Push(ins, Call(cls, new TupleValue(args), ins));
                     break;
                 }
 
@@ -455,24 +472,42 @@ internal sealed class PickleSimulator
         }
     }
 
+    private static void UseAsArguments(ReadOnlySpan<PickleValue> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var value = values[i];
+
+            // Plain data (ints, str, opaque values, dicts) is what most argument lists hold; only imports and tuples matter.
+            if (value is GlobalValue or CallResultValue or TupleValue)
+            {
+                UseAsArgument(value);
+            }
+        }
+    }
+
     private void ApplyToReceiverBelowMark(in PickleInstruction ins, bool pairs)
     {
-        var items = PopToMark(ins);
-        if (pairs && items.Count % 2 != 0)
+        var mark = PopToMark(ins);
+        var items = Items(mark);
+        if (pairs && items.Length % 2 != 0)
         {
             throw new PickleFormatException(ins.Offset, $"odd number of items for {PickleOpcodeNames.Of(ins.Opcode)}");
         }
 
         UseAsArguments(items);
-        var target = Peek(ins);
+
+        // The receiver sits below the mark, so reading it does not disturb the items still in place above it.
+        var target = PeekBelow(ins, mark);
         if (pairs && target is DictValue dict)
         {
-            for (var i = 0; i < items.Count; i += 2)
+            for (var i = 0; i < items.Length; i += 2)
             {
                 dict.Set(items[i], items[i + 1]);
             }
         }
 
+        Truncate(mark);
         UseAsReceiver(target, ins);
     }
 
@@ -487,66 +522,88 @@ internal sealed class PickleSimulator
     private void MemoPut(in PickleInstruction ins, long index)
     {
         var value = Peek(ins);
-        if (!_memo.ContainsKey(index) && _memo.Count >= MaxMemoEntries)
+        if (!_memo.TrySet(index, value, MaxMemoEntries))
         {
             throw new PickleFormatException(ins.Offset, $"more than {MaxMemoEntries} memo entries; the stream was not analysed further");
         }
-
-        _memo[index] = value;
     }
 
     private void Push(in PickleInstruction ins, PickleValue value)
     {
-        if (_stack.Count >= MaxStackDepth)
+        if (_count >= MaxStackDepth)
         {
             throw new PickleFormatException(ins.Offset, $"the stack grows beyond {MaxStackDepth} values; the stream was not analysed further");
         }
 
-        _stack.Add(value);
+        if (_count == _stack.Length)
+        {
+            Array.Resize(ref _stack, Math.Min(_stack.Length * 2, MaxStackDepth));
+        }
+
+        _stack[_count++] = value;
     }
 
     private PickleValue Peek(in PickleInstruction ins)
     {
-        if (_stack.Count <= Fence)
+        if (_count <= Fence)
         {
             throw Underflow(ins);
         }
 
-        return _stack[_stack.Count - 1];
+        return _stack[_count - 1];
+    }
+
+    /// <summary>The top of the stack once the items from <paramref name="mark"/> up are popped (what Peek would return then).</summary>
+    private PickleValue PeekBelow(in PickleInstruction ins, int mark)
+    {
+        if (mark <= Fence)
+        {
+            throw Underflow(ins);
+        }
+
+        return _stack[mark - 1];
     }
 
     private PickleValue Pop(in PickleInstruction ins)
     {
         var value = Peek(ins);
-        _stack.RemoveAt(_stack.Count - 1);
+        _stack[--_count] = null!;
         return value;
     }
 
-    private List<PickleValue> PopMany(in PickleInstruction ins, int count)
+    private PickleValue[] PopMany(in PickleInstruction ins, int count)
     {
-        if (_stack.Count - Fence < count)
+        if (_count - Fence < count)
         {
             throw Underflow(ins);
         }
 
-        var start = _stack.Count - count;
-        var items = _stack.GetRange(start, count);
-        _stack.RemoveRange(start, count);
+        var start = _count - count;
+        var items = new PickleValue[count];
+        Array.Copy(_stack, start, items, 0, count);
+        Truncate(start);
         return items;
     }
 
-    private List<PickleValue> PopToMark(in PickleInstruction ins)
+    /// <summary>Pops the top mark and returns it: the items above it stay readable with <see cref="Items"/> until <see cref="Truncate"/>.</summary>
+    private int PopToMark(in PickleInstruction ins)
     {
-        if (_marks.Count == 0)
+        if (_markCount == 0)
         {
             throw new PickleFormatException(ins.Offset, $"{PickleOpcodeNames.Of(ins.Opcode)} could not find MARK");
         }
 
-        var mark = _marks[_marks.Count - 1];
-        _marks.RemoveAt(_marks.Count - 1);
-        var items = _stack.GetRange(mark, _stack.Count - mark);
-        _stack.RemoveRange(mark, _stack.Count - mark);
-        return items;
+        return _marks[--_markCount];
+    }
+
+    /// <summary>The values from <paramref name="mark"/> to the top of the stack.</summary>
+    private ReadOnlySpan<PickleValue> Items(int mark) => new(_stack, mark, _count - mark);
+
+    /// <summary>Pops every value from <paramref name="mark"/> up (references cleared, so popped values can be collected).</summary>
+    private void Truncate(int mark)
+    {
+        Array.Clear(_stack, mark, _count - mark);
+        _count = mark;
     }
 
     private static PickleFormatException Underflow(in PickleInstruction ins)

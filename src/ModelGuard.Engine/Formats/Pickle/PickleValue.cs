@@ -49,11 +49,31 @@ internal sealed class TextValue : PickleValue
 /// <summary>An int small enough to matter (extension codes).</summary>
 internal sealed class IntValue : PickleValue
 {
+    private const int CacheLow = -256;
+    private const int CacheHigh = 4096;
+
+    // Ints are immutable and never compared by reference, so the common small ones are shared instead of allocated per opcode.
+    private static readonly IntValue[] Cache = BuildCache();
+
     public IntValue(long value) => Value = value;
 
     public long Value { get; }
 
+    /// <summary>The value as a shared instance when it is small, a new one otherwise.</summary>
+    public static IntValue Of(long value) => value >= CacheLow && value < CacheHigh ? Cache[value - CacheLow] : new IntValue(value);
+
     public override string Describe() => "int";
+
+    private static IntValue[] BuildCache()
+    {
+        var cache = new IntValue[CacheHigh - CacheLow];
+        for (var i = 0; i < cache.Length; i++)
+        {
+            cache[i] = new IntValue(i + CacheLow);
+        }
+
+        return cache;
+    }
 }
 
 /// <summary>The object an import produced.</summary>
@@ -91,9 +111,10 @@ internal sealed class CallResultValue : PickleValue
 /// <summary>A tuple with its items (arguments of calls are tuples).</summary>
 internal sealed class TupleValue : PickleValue
 {
-    public static readonly TupleValue Empty = new(new List<PickleValue>(0));
+    public static readonly TupleValue Empty = new(System.Array.Empty<PickleValue>());
 
-    public TupleValue(IReadOnlyList<PickleValue> items) => Items = items;
+    /// <summary>Takes <paramref name="items"/> as the tuple's items (the array is not copied and must not change afterwards).</summary>
+    public TupleValue(PickleValue[] items) => Items = items;
 
     public IReadOnlyList<PickleValue> Items { get; }
 
@@ -102,42 +123,73 @@ internal sealed class TupleValue : PickleValue
 
 /// <summary>
 /// A dict, with its str-keyed items while it stays small (joblib's array wrapper states are read from them).
-/// Larger dicts keep only that they are dicts.
+/// Larger dicts keep only that they are dicts. Only the entries of the keys the analysis reads back
+/// (<see cref="ReadBackKeys"/>) are stored; the others are counted, so a dict stops being tracked exactly when it would
+/// have with every entry stored, and <see cref="Get"/> answers as if every entry were kept.
 /// </summary>
 internal sealed class DictValue : PickleValue
 {
     public const int MaxTrackedItems = 64;
 
-    private List<KeyValuePair<string, PickleValue>>? _items = new();
+    /// <summary>The keys <see cref="Get"/> may be asked for.</summary>
+    public static readonly IReadOnlyList<string> ReadBackKeys = new[] { "dtype", "shape", "numpy_array_alignment_bytes" };
+
+    private KeyValuePair<string, PickleValue>[]? _kept;
+    private int _keptCount;
+    private int _setCount;
+    private bool _untracked;
 
     public void Set(PickleValue key, PickleValue value)
     {
-        if (_items is null)
+        if (_untracked)
         {
             return;
         }
 
-        if (key is not TextValue text || _items.Count >= MaxTrackedItems)
+        if (key is not TextValue text || _setCount >= MaxTrackedItems)
         {
-            _items = null;
+            _untracked = true;
+            _kept = null;
+            _keptCount = 0;
             return;
         }
 
-        _items.Add(new KeyValuePair<string, PickleValue>(text.Text, value));
+        _setCount++;
+        if (!IsReadBack(text.Text))
+        {
+            return;
+        }
+
+        if (_kept is null)
+        {
+            _kept = new KeyValuePair<string, PickleValue>[4];
+        }
+        else if (_keptCount == _kept.Length)
+        {
+            System.Array.Resize(ref _kept, _kept.Length * 2);
+        }
+
+        _kept[_keptCount++] = new KeyValuePair<string, PickleValue>(text.Text, value);
     }
 
+    /// <summary>The value last set for <paramref name="key"/> (one of <see cref="ReadBackKeys"/>), null when absent or untracked.</summary>
     public PickleValue? Get(string key)
     {
-        if (_items is null)
+        if (!IsReadBack(key))
+        {
+            throw new System.ArgumentException($"'{key}' is not one of the keys DictValue keeps; add it to ReadBackKeys.", nameof(key));
+        }
+
+        if (_untracked || _kept is null)
         {
             return null;
         }
 
-        for (var i = _items.Count - 1; i >= 0; i--)
+        for (var i = _keptCount - 1; i >= 0; i--)
         {
-            if (_items[i].Key == key)
+            if (_kept[i].Key == key)
             {
-                return _items[i].Value;
+                return _kept[i].Value;
             }
         }
 
@@ -145,4 +197,17 @@ internal sealed class DictValue : PickleValue
     }
 
     public override string Describe() => "a dict";
+
+    private static bool IsReadBack(string key)
+    {
+        foreach (var candidate in ReadBackKeys)
+        {
+            if (string.Equals(candidate, key, System.StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -9,11 +9,75 @@ internal static class PythonLiterals
 {
     private static readonly Encoding Latin1 = Encoding.GetEncoding("iso-8859-1");
 
-    public static string Latin1Decode(ReadOnlySpan<byte> bytes) => Latin1.GetString(bytes.ToArray());
+    [ThreadStatic]
+    private static char[]? t_chars;
+
+    public static string Latin1Decode(ReadOnlySpan<byte> bytes)
+    {
+        // Latin-1 maps byte n to U+00nn: widen into a reused buffer, so the string is the only allocation.
+        if (bytes.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var chars = Chars(bytes.Length);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+
+        return new string(chars, 0, bytes.Length);
+    }
+
+    /// <summary>Decodes ASCII-only bytes (the common case for names and keys); false, with nothing decoded, when any byte is not ASCII.</summary>
+    private static bool TryDecodeAscii(ReadOnlySpan<byte> bytes, out string text)
+    {
+        if (bytes.Length == 0)
+        {
+            text = string.Empty;
+            return true;
+        }
+
+        var chars = Chars(bytes.Length);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var b = bytes[i];
+            if (b >= 0x80)
+            {
+                text = string.Empty;
+                return false;
+            }
+
+            chars[i] = (char)b;
+        }
+
+        text = new string(chars, 0, bytes.Length);
+        return true;
+    }
+
+    private static char[] Chars(int length)
+    {
+        var chars = t_chars;
+        if (chars is null || chars.Length < length)
+        {
+            chars = new char[Math.Max(length, 256)];
+            if (length <= 64 * 1024)
+            {
+                t_chars = chars;
+            }
+        }
+
+        return chars;
+    }
 
     /// <summary>UTF-8 as the unpickler reads BINUNICODE ('surrogatepass': encoded lone surrogates are accepted).</summary>
     public static bool TryDecodeUtf8SurrogatePass(ReadOnlySpan<byte> bytes, out string text)
     {
+        if (TryDecodeAscii(bytes, out text))
+        {
+            return true;
+        }
+
         var builder = new StringBuilder(bytes.Length);
         var i = 0;
         while (i < bytes.Length)
@@ -96,6 +160,11 @@ internal static class PythonLiterals
     /// <summary>Strict UTF-8, as GLOBAL and INST decode module and attribute names.</summary>
     public static bool TryDecodeUtf8Strict(ReadOnlySpan<byte> bytes, out string text)
     {
+        if (TryDecodeAscii(bytes, out text))
+        {
+            return true;
+        }
+
         try
         {
             text = StrictUtf8.GetString(bytes.ToArray());

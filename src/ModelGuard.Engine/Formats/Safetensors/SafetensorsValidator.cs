@@ -162,10 +162,6 @@ internal static class SafetensorsValidator
             else
             {
                 message = $"the tensors need {start} bytes of data but only {available} bytes follow the header: the content is {start - available} bytes short";
-                if (unchecked(start + (ulong)header.DataStart) == (ulong)header.FileLength)
-                {
-                    message += " (the reference's unchecked sum wraps around to the file length and would accept it, then read out of bounds)";
-                }
             }
 
             issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIncompleteBuffer, header.DataStart + (long)Math.Min(start, available), message));
@@ -177,12 +173,29 @@ internal static class SafetensorsValidator
 
     private static void CheckDuplicateNames(SafetensorsHeader header, CappedIssues issues)
     {
-        var byName = new Dictionary<string, List<SafetensorsTensorInfo>>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in header.Entries)
         {
-            if (!byName.TryGetValue(entry.Name, out var list))
+            counts[entry.Name] = counts.TryGetValue(entry.Name, out var count) ? count + 1 : 1;
+        }
+
+        if (counts.Count == header.Entries.Count)
+        {
+            return;
+        }
+
+        // Only repeated names get a list of their entries.
+        var repeated = new Dictionary<string, List<SafetensorsTensorInfo>>(StringComparer.Ordinal);
+        foreach (var entry in header.Entries)
+        {
+            if (counts[entry.Name] < 2)
             {
-                byName.Add(entry.Name, list = new List<SafetensorsTensorInfo>());
+                continue;
+            }
+
+            if (!repeated.TryGetValue(entry.Name, out var list))
+            {
+                repeated.Add(entry.Name, list = new List<SafetensorsTensorInfo>());
             }
 
             list.Add(entry);
@@ -190,8 +203,7 @@ internal static class SafetensorsValidator
 
         foreach (var entry in header.Entries)
         {
-            var list = byName[entry.Name];
-            if (list.Count < 2 || list[0] != entry)
+            if (!repeated.TryGetValue(entry.Name, out var list) || list[0] != entry)
             {
                 continue;
             }

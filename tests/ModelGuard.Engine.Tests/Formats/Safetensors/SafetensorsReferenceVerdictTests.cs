@@ -33,7 +33,7 @@ public sealed class SafetensorsReferenceVerdictTests
     public void Every_recorded_reference_verdict_is_reproduced()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "safetensors", "reference-verdicts.tsv");
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0 && l[0] != '#').ToList();
+        var lines = System.IO.File.ReadAllLines(path).Where(l => l.Length > 0 && l[0] != '#').ToList();
         Assert.True(lines.Count > 300);
         var failures = new List<string>();
         foreach (var line in lines)
