@@ -4,6 +4,27 @@ using BenchmarkDotNet.Running;
 using ModelGuard.Benchmarks;
 using ModelGuard.Benchmarks.Inputs;
 
+if (args.Length == 2 && args[0] == "--profile-allocations")
+{
+    foreach (var (type, bytes) in ModelGuard.Benchmarks.Measurement.AllocationProfiler.Profile(() => Scenarios.Scan(args[1])))
+    {
+        Console.WriteLine($"{bytes,14:N0}  {type}");
+    }
+
+    return 0;
+}
+
+if (args.Length == 3 && args[0] == "--scan-loop")
+{
+    // For an external profiler (perf with DOTNET_PerfMapEnabled=1): scan the file N times.
+    for (var i = 0; i < int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); i++)
+    {
+        Scenarios.Scan(args[1]);
+    }
+
+    return 0;
+}
+
 Options options;
 try
 {

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.IO.Compression;
 using ModelGuard.Engine.IO;
 using ModelGuard.Engine.Rules;
 
@@ -47,13 +46,24 @@ internal static class ContentDispatcher
         }
 
         var sniff = ContentSniffer.Sniff(head.AsSpan(0, count), length);
-        var format = ScanSniffed(context, replay, member, depth, pickleExpected, sniff);
+        var format = ScanSniffed(context, replay, member, depth, pickleExpected, sniff, head.AsSpan(0, count));
         FileNameChecks.Check(context, member, format);
         return format;
     }
 
-    private static ContentFormat ScanSniffed(ScanContext context, Stream replay, string? member, int depth, bool pickleExpected, SniffResult sniff)
+    private static ContentFormat ScanSniffed(ScanContext context, Stream replay, string? member, int depth, bool pickleExpected, SniffResult sniff, ReadOnlySpan<byte> head)
     {
+        if ((sniff.Format == ContentFormat.Unknown || sniff.NeedsConfirmation) && MayBeWeaklyCompressed(context, member, depth))
+        {
+            var rest = CompressedContentScanner.TryScanWeak(context, replay, head, member, depth);
+            if (rest is null)
+            {
+                return ContentFormat.ZlibOrLzma;
+            }
+
+            replay = rest;
+        }
+
         switch (sniff.Format)
         {
             case ContentFormat.Pickle:
@@ -85,9 +95,11 @@ internal static class ContentDispatcher
                 break;
 
             case ContentFormat.Gzip:
-                if (EnterContainer(context, member, depth, "gzip stream"))
+            case ContentFormat.Bzip2:
+            case ContentFormat.Xz:
+                if (EnterContainer(context, member, depth, Describe(sniff.Format)))
                 {
-                    ScanGzip(context, replay, member, depth + 1);
+                    CompressedContentScanner.ScanStrong(context, replay, member, depth + 1, sniff.Format);
                 }
 
                 break;
@@ -105,8 +117,6 @@ internal static class ContentDispatcher
                 break;
 
             case ContentFormat.SevenZip:
-            case ContentFormat.Bzip2:
-            case ContentFormat.Xz:
                 context.Report(RuleCatalog.UninspectableContent, member, 0, $"the content is a {Describe(sniff.Format)}, which this version does not decompress; what it contains could not be verified");
                 break;
         }
@@ -114,18 +124,27 @@ internal static class ContentDispatcher
         return sniff.Format;
     }
 
-    private static void ScanGzip(ScanContext context, Stream compressed, string? member, int depth)
+    /// <summary>
+    /// zlib and .lzma have no magic number, so they are tried only on a file itself (joblib dumps, .pkl.z) and on
+    /// members named like compressed pickles, never on every tensor storage of an archive.
+    /// </summary>
+    private static bool MayBeWeaklyCompressed(ScanContext context, string? member, int depth)
     {
-        var inner = ScanContext.JoinMember(member, "[gunzipped]");
-        try
+        if (depth == 0 && member is null)
         {
-            using var gzip = new BoundedReadStream(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true), context.Options.MaxDecompressedBytes);
-            Scan(context, gzip, inner, depth, pickleExpected: true);
+            return true;
         }
-        catch (Exception ex) when (ex is InvalidDataException or DecompressionLimitExceededException)
+
+        var name = member ?? context.FilePath;
+        foreach (var extension in new[] { ".joblib", ".pkl", ".pickle", ".z", ".zlib", ".lzma", ".pt", ".pth", ".bin", ".sav" })
         {
-            context.Report(RuleCatalog.UninspectableContent, inner, null, $"the gzip stream cannot be decompressed: {ex.Message}; its content could not be verified");
+            if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
     private static bool EnterContainer(ScanContext context, string? member, int depth, string what)
@@ -142,6 +161,7 @@ internal static class ContentDispatcher
     private static string Describe(ContentFormat format) => format switch
     {
         ContentFormat.SevenZip => "7z archive",
+        ContentFormat.Gzip => "gzip stream",
         ContentFormat.Bzip2 => "bzip2 stream",
         ContentFormat.Xz => "xz stream",
         _ => format.ToString(),

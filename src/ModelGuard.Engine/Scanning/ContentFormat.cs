@@ -21,6 +21,9 @@ public enum ContentFormat
     /// <summary>A gzip stream.</summary>
     Gzip,
 
+    /// <summary>A zlib or .lzma stream (neither has a magic number: recognised by decoding it).</summary>
+    ZlibOrLzma,
+
     /// <summary>A bzip2 stream.</summary>
     Bzip2,
 

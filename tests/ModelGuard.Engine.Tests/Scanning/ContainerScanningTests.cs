@@ -119,14 +119,14 @@ public sealed class ContainerScanningTests
         }
 
         var finding = ScanHelpers.Scan(output.ToArray(), "model.pkl.gz").Single(RuleIds.DangerousImport);
-        Assert.Equal("[gunzipped]", finding.ArchiveMember);
+        Assert.Equal("[gzip]", finding.ArchiveMember);
     }
 
     [Theory]
     [InlineData(new byte[] { 0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0, 4 }, "7z archive")]
     [InlineData(new byte[] { (byte)'B', (byte)'Z', (byte)'h', (byte)'9', 0x31, 0x41 }, "bzip2 stream")]
     [InlineData(new byte[] { 0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0 }, "xz stream")]
-    public void Formats_this_version_cannot_decompress_are_reported(byte[] head, string what)
+    public void Seven_zip_and_broken_compressed_streams_are_reported(byte[] head, string what)
     {
         Assert.Contains(what, ScanHelpers.Scan(head).Single(RuleIds.UninspectableContent).Message, StringComparison.Ordinal);
     }
@@ -174,5 +174,51 @@ public sealed class ContainerScanningTests
         var finding = new ModelScanner().ScanFile(path, "models/x.pt").Single(RuleIds.UnreadableFile);
         Assert.Equal("models/x.pt", finding.FilePath);
         Assert.Contains(directory ? "directory" : "does not exist", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Binary_data_that_only_looks_like_zlib_or_lzma_is_not_reported()
+    {
+        // zlib and .lzma have no magic number: their header checks pass for some ordinary data, which must stay quiet.
+        var random = new Random(1234);
+        for (var i = 0; i < 300; i++)
+        {
+            var bytes = new byte[4096];
+            random.NextBytes(bytes);
+            if (i % 2 == 0)
+            {
+                bytes[0] = 0x78;
+                bytes[1] = 0x9C;
+            }
+            else
+            {
+                bytes[0] = 0x5D;
+                bytes[1] = 0x00;
+                bytes[2] = 0x00;
+                bytes[3] = 0x10;
+                bytes[4] = 0x00;
+                Array.Fill(bytes, (byte)0xFF, 5, 8);
+            }
+
+            var result = ScanHelpers.Scan(bytes, "weights.bin");
+            Assert.True(result.Findings.Count == 0, $"seed case {i}: {result.Describe()}");
+        }
+    }
+
+    [Fact]
+    public void A_zlib_stream_cut_short_reports_what_it_found_and_the_cut()
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var incompressible = new byte[20000];
+            new Random(7).NextBytes(incompressible);
+            zlib.Write(new PickleWriter().Proto(4).CallWithString("os", "system", "id").BinBytes(incompressible).Stop().ToArray());
+        }
+
+        var truncated = output.ToArray().AsSpan(0, (int)output.Length - 40).ToArray();
+        var result = ScanHelpers.Scan(truncated, "model.joblib");
+        result.Single(RuleIds.DangerousImport);
+        Assert.Contains("zlib stream cannot be decompressed", result.Single(RuleIds.UninspectableContent).Message, StringComparison.Ordinal);
     }
 }

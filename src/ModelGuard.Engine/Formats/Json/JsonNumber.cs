@@ -7,10 +7,12 @@ namespace ModelGuard.Engine.Formats.Json;
 internal readonly struct JsonNumber
 {
     private readonly ulong _magnitude;
+    private readonly string? _text;
 
-    public JsonNumber(string text, bool isNegative, bool hasFraction, bool hasExponent, bool integerOverflow, ulong magnitude)
+    /// <param name="text">The literal; null for an integer that fits 64 bits, whose text is rebuilt from its value when asked.</param>
+    public JsonNumber(string? text, bool isNegative, bool hasFraction, bool hasExponent, bool integerOverflow, ulong magnitude)
     {
-        Text = text;
+        _text = text;
         IsNegative = isNegative;
         HasFraction = hasFraction;
         HasExponent = hasExponent;
@@ -19,7 +21,7 @@ internal readonly struct JsonNumber
     }
 
     /// <summary>The literal (shortened with an ellipsis past 40 characters), for messages.</summary>
-    public string Text { get; }
+    public string Text => _text ?? (IsNegative ? "-" : string.Empty) + _magnitude.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The literal starts with <c>-</c> (including <c>-0</c>).</summary>
     public bool IsNegative { get; }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -30,6 +31,9 @@ internal sealed class JsonReader : IDisposable
     private readonly JsonReaderOptions _options;
     private readonly Utf8Validator _utf8 = new();
     private readonly bool[] _isObject;
+    private readonly StringBuilder _text = new();
+    private readonly StringBuilder _numberText = new();
+    private char[] _chars = new char[256];
     private byte[] _buffer;
     private int _pos;
     private int _end;
@@ -231,18 +235,48 @@ internal sealed class JsonReader : IDisposable
 
     /// <summary>
     /// Decodes the current string or member name (once), keeping at most <paramref name="maxLength"/> UTF-16 characters;
-    /// the rest is still validated and counted in <see cref="StringLength"/> and <see cref="StringUtf8Length"/>.
+    /// the rest is still validated and counted in <see cref="StringLength"/> and <see cref="StringUtf8Length"/>. When the
+    /// string equals one of <paramref name="known"/>, that instance is returned instead of a new one.
     /// </summary>
-    public string GetString(int maxLength = int.MaxValue)
+    public string GetString(int maxLength = int.MaxValue, IReadOnlyList<string>? known = null)
     {
         if (!_stringPending)
         {
             throw new InvalidOperationException("The reader is not on an unread string.");
         }
 
-        var builder = new StringBuilder();
-        ReadStringBody(builder, maxLength);
-        return builder.ToString();
+        _text.Clear();
+        ReadStringBody(_text, maxLength);
+        if (known is not null && !StringTruncated)
+        {
+            foreach (var candidate in known)
+            {
+                if (Equals(_text, candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return _text.ToString();
+    }
+
+    private static bool Equals(StringBuilder text, string candidate)
+    {
+        if (text.Length != candidate.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < candidate.Length; i++)
+        {
+            if (text[i] != candidate[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The current number token.</summary>
@@ -598,7 +632,7 @@ internal sealed class JsonReader : IDisposable
     private JsonNumber ReadNumber()
     {
         var start = Here;
-        var preview = new StringBuilder();
+        var preview = _numberText.Clear();
         var negative = false;
         if (Peek() == '-')
         {
@@ -737,7 +771,8 @@ internal sealed class JsonReader : IDisposable
             throw Fail(start, $"number out of range: {preview} overflows a 64-bit float");
         }
 
-        return new JsonNumber(preview.ToString(), negative, hasFraction, hasExponent, integerOverflow, integerOverflow ? 0 : significand);
+        var plain = !hasFraction && !hasExponent && !integerOverflow;
+        return new JsonNumber(plain ? null : preview.ToString(), negative, hasFraction, hasExponent, integerOverflow, integerOverflow ? 0 : significand);
     }
 
     private static void Keep(StringBuilder preview, int c)
@@ -764,6 +799,49 @@ internal sealed class JsonReader : IDisposable
             if (_pos == _end && !Fill())
             {
                 throw Fail(Here, $"the input ends inside the string starting at offset {start}");
+            }
+
+            // Fast path: a run of printable ASCII without quote or backslash, copied in one go.
+            var run = _pos;
+            while (run < _end)
+            {
+                var c = _buffer[run];
+                if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+                {
+                    break;
+                }
+
+                run++;
+            }
+
+            if (run > _pos)
+            {
+                var count = run - _pos;
+                if (builder is not null && !truncated)
+                {
+                    var keep = (int)Math.Min(count, Math.Max(0, maxLength - builder.Length));
+                    if (keep > 0)
+                    {
+                        if (_chars.Length < keep)
+                        {
+                            _chars = new char[Math.Max(keep, _chars.Length * 2)];
+                        }
+
+                        for (var i = 0; i < keep; i++)
+                        {
+                            _chars[i] = (char)_buffer[_pos + i];
+                        }
+
+                        builder.Append(_chars, 0, keep);
+                    }
+
+                    truncated = keep < count;
+                }
+
+                chars += count;
+                utf8 += count;
+                _pos = run;
+                continue;
             }
 
             var b = _buffer[_pos];
@@ -805,7 +883,7 @@ internal sealed class JsonReader : IDisposable
 
             if (builder is not null)
             {
-                if (builder.Length + units <= maxLength)
+                if (!truncated && builder.Length + units <= maxLength)
                 {
                     if (units == 2)
                     {

@@ -14,7 +14,7 @@ internal sealed class PickleMemo
     private const int ChunkSize = 1 << ChunkBits;
     private const int ChunkMask = ChunkSize - 1;
 
-    private PickleValue?[]?[] _chunks = new PickleValue?[]?[4];
+    private Entry[]?[] _chunks = new Entry[]?[4];
     private Dictionary<long, PickleValue>? _sparse;
 
     /// <summary>Distinct indices set so far.</summary>
@@ -25,7 +25,7 @@ internal sealed class PickleMemo
         if (index >= 0 && (index >> ChunkBits) < _chunks.Length)
         {
             var chunk = _chunks[index >> ChunkBits];
-            if (chunk?[index & ChunkMask] is { } found)
+            if (chunk?[index & ChunkMask].Value is { } found)
             {
                 value = found;
                 return true;
@@ -55,7 +55,7 @@ internal sealed class PickleMemo
         var chunk = ChunkFor(index);
         if (chunk is not null)
         {
-            ref var slot = ref chunk[index & ChunkMask];
+            ref var slot = ref chunk[index & ChunkMask].Value;
             if (slot is null)
             {
                 if (Count >= maxEntries)
@@ -81,7 +81,7 @@ internal sealed class PickleMemo
     }
 
     /// <summary>The chunk holding <paramref name="index"/>, allocated if the index is near the current size; null for a sparse index.</summary>
-    private PickleValue?[]? ChunkFor(long index)
+    private Entry[]? ChunkFor(long index)
     {
         if (index < 0)
         {
@@ -102,11 +102,17 @@ internal sealed class PickleMemo
 
         if (number >= _chunks.Length)
         {
-            var larger = new PickleValue?[]?[System.Math.Max(_chunks.Length * 2, (int)number + 1)];
+            var larger = new Entry[]?[System.Math.Max(_chunks.Length * 2, (int)number + 1)];
             System.Array.Copy(_chunks, larger, _chunks.Length);
             _chunks = larger;
         }
 
-        return _chunks[number] = new PickleValue?[ChunkSize];
+        return _chunks[number] = new Entry[ChunkSize];
+    }
+
+    /// <summary>One memo slot (a struct, so stores skip the covariance check of a PickleValue[]).</summary>
+    private struct Entry
+    {
+        public PickleValue? Value;
     }
 }

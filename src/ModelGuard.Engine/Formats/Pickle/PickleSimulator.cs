@@ -21,7 +21,7 @@ internal sealed class PickleSimulator
 
     // The stack and the mark stack are plain arrays: values are pushed and popped per opcode, and the items above a mark
     // are read in place instead of being copied into a list.
-    private PickleValue[] _stack = new PickleValue[64];
+    private Slot[] _stack = new Slot[64];
     private int _count;
     private int[] _marks = new int[16];
     private int _markCount;
@@ -159,7 +159,7 @@ internal sealed class PickleSimulator
             case PickleOpcode.Tuple:
                 {
                     var mark = PopToMark(ins);
-                    var items = Items(mark).ToArray();
+                    var items = ToArray(Items(mark));
                     Truncate(mark);
                     Push(ins, new TupleValue(items));
                     break;
@@ -192,7 +192,7 @@ internal sealed class PickleSimulator
                     var dict = new DictValue();
                     for (var i = 0; i < items.Length; i += 2)
                     {
-                        dict.Set(items[i], items[i + 1]);
+                        dict.Set(items[i].Value, items[i + 1].Value);
                     }
 
                     UseAsArguments(items);
@@ -327,8 +327,8 @@ internal sealed class PickleSimulator
                         throw new PickleFormatException(ins.Offset, "unpickling stack underflow: OBJ needs a class after the MARK");
                     }
 
-                    var cls = items[0];
-                    var args = items.Slice(1).ToArray();
+                    var cls = items[0].Value;
+                    var args = ToArray(items.Slice(1));
                     Truncate(mark);
                     Push(ins, Call(cls, new TupleValue(args), ins));
                     break;
@@ -472,11 +472,11 @@ internal sealed class PickleSimulator
         }
     }
 
-    private static void UseAsArguments(ReadOnlySpan<PickleValue> values)
+    private static void UseAsArguments(ReadOnlySpan<Slot> values)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            var value = values[i];
+            var value = values[i].Value;
 
             // Plain data (ints, str, opaque values, dicts) is what most argument lists hold; only imports and tuples matter.
             if (value is GlobalValue or CallResultValue or TupleValue)
@@ -503,7 +503,7 @@ internal sealed class PickleSimulator
         {
             for (var i = 0; i < items.Length; i += 2)
             {
-                dict.Set(items[i], items[i + 1]);
+                dict.Set(items[i].Value, items[i + 1].Value);
             }
         }
 
@@ -540,7 +540,7 @@ internal sealed class PickleSimulator
             Array.Resize(ref _stack, Math.Min(_stack.Length * 2, MaxStackDepth));
         }
 
-        _stack[_count++] = value;
+        _stack[_count++].Value = value;
     }
 
     private PickleValue Peek(in PickleInstruction ins)
@@ -550,7 +550,7 @@ internal sealed class PickleSimulator
             throw Underflow(ins);
         }
 
-        return _stack[_count - 1];
+        return _stack[_count - 1].Value;
     }
 
     /// <summary>The top of the stack once the items from <paramref name="mark"/> up are popped (what Peek would return then).</summary>
@@ -561,13 +561,13 @@ internal sealed class PickleSimulator
             throw Underflow(ins);
         }
 
-        return _stack[mark - 1];
+        return _stack[mark - 1].Value;
     }
 
     private PickleValue Pop(in PickleInstruction ins)
     {
         var value = Peek(ins);
-        _stack[--_count] = null!;
+        _stack[--_count].Value = null!;
         return value;
     }
 
@@ -579,8 +579,7 @@ internal sealed class PickleSimulator
         }
 
         var start = _count - count;
-        var items = new PickleValue[count];
-        Array.Copy(_stack, start, items, 0, count);
+        var items = ToArray(Items(start));
         Truncate(start);
         return items;
     }
@@ -597,13 +596,35 @@ internal sealed class PickleSimulator
     }
 
     /// <summary>The values from <paramref name="mark"/> to the top of the stack.</summary>
-    private ReadOnlySpan<PickleValue> Items(int mark) => new(_stack, mark, _count - mark);
+    private ReadOnlySpan<Slot> Items(int mark) => new(_stack, mark, _count - mark);
+
+    private static PickleValue[] ToArray(ReadOnlySpan<Slot> slots)
+    {
+        if (slots.Length == 0)
+        {
+            return Array.Empty<PickleValue>();
+        }
+
+        var array = new PickleValue[slots.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            array[i] = slots[i].Value;
+        }
+
+        return array;
+    }
 
     /// <summary>Pops every value from <paramref name="mark"/> up (references cleared, so popped values can be collected).</summary>
     private void Truncate(int mark)
     {
         Array.Clear(_stack, mark, _count - mark);
         _count = mark;
+    }
+
+    /// <summary>A stack entry. A struct array element is stored without the covariance check every store into a PickleValue[] pays.</summary>
+    private struct Slot
+    {
+        public PickleValue Value;
     }
 
     private static PickleFormatException Underflow(in PickleInstruction ins)

@@ -131,8 +131,11 @@ internal sealed class DictValue : PickleValue
 {
     public const int MaxTrackedItems = 64;
 
+    // Declared before ReadBackKeys: static fields are initialised in textual order.
+    private static readonly string[] Keys = { "dtype", "shape", "numpy_array_alignment_bytes" };
+
     /// <summary>The keys <see cref="Get"/> may be asked for.</summary>
-    public static readonly IReadOnlyList<string> ReadBackKeys = new[] { "dtype", "shape", "numpy_array_alignment_bytes" };
+    public static readonly IReadOnlyList<string> ReadBackKeys = Keys;
 
     private KeyValuePair<string, PickleValue>[]? _kept;
     private int _keptCount;
@@ -200,9 +203,10 @@ internal sealed class DictValue : PickleValue
 
     private static bool IsReadBack(string key)
     {
-        foreach (var candidate in ReadBackKeys)
+        // Called for every str key of every dict: a plain loop over the array (no enumerator), lengths compared first.
+        for (var i = 0; i < Keys.Length; i++)
         {
-            if (string.Equals(candidate, key, System.StringComparison.Ordinal))
+            if (string.Equals(Keys[i], key, System.StringComparison.Ordinal))
             {
                 return true;
             }

@@ -30,6 +30,8 @@ internal static class SafetensorsHeaderReader
     private const string MetadataKey = "__metadata__";
     private const int KeptFieldNameLength = 64;
 
+    private static readonly string[] FieldNames = { "dtype", "shape", "data_offsets" };
+
     /// <summary>
     /// Reads from the stream's current position. <paramref name="length"/> is the content length when known (seekable
     /// content); otherwise the rest of the stream is counted after a valid header, which for compressed members is the
@@ -176,6 +178,7 @@ internal static class SafetensorsHeaderReader
     private sealed class HeaderParser
     {
         private readonly List<SafetensorsTensorInfo> _entries = new();
+        private readonly List<ulong> _integers = new();
         private JsonReader _reader = null!;
         private SchemaException? _deferred;
         private int _entryCount;
@@ -338,7 +341,7 @@ internal static class SafetensorsHeaderReader
                         }
 
                         var keyOffset = reader.TokenOffset;
-                        var key = reader.GetString(KeptFieldNameLength);
+                        var key = reader.GetString(KeptFieldNameLength, FieldNames);
                         var known = !reader.StringTruncated;
                         reader.Read();
                         if (known && key == "dtype")
@@ -439,7 +442,7 @@ internal static class SafetensorsHeaderReader
             switch (reader.TokenKind)
             {
                 case JsonTokenKind.String:
-                    var name = reader.GetString(KeptFieldNameLength);
+                    var name = reader.GetString(KeptFieldNameLength, SafetensorsDtypes.AllNames);
                     if (reader.StringTruncated || !SafetensorsDtypes.TryParse(name, out fields.Dtype))
                     {
                         return UnknownDtype(at, tensor, name);
@@ -519,7 +522,8 @@ internal static class SafetensorsHeaderReader
                 return Deferred(at, $"tensor {tensor} has a {field} that is {SafetensorsText.Kind(reader.TokenKind)}, not an array of non-negative integers");
             }
 
-            var list = new List<ulong>();
+            var list = _integers;
+            list.Clear();
             var count = 0;
             while (true)
             {
@@ -558,7 +562,7 @@ internal static class SafetensorsHeaderReader
                 return Deferred(at, $"tensor {tensor} has {SafetensorsText.Count(count, "element")} in {field}; it must have exactly {exact}");
             }
 
-            values = list.ToArray();
+            values = list.Count == 0 ? Array.Empty<ulong>() : list.ToArray();
             return null;
         }
 

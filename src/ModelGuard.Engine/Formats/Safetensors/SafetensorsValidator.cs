@@ -77,15 +77,16 @@ internal static class SafetensorsValidator
     /// <summary>The reference's <c>validate</c>: contiguous offsets from 0, sizes from dtype and shape, then full coverage.</summary>
     private static bool CheckLayout(SafetensorsHeader header, IReadOnlyList<SafetensorsTensorInfo> effective, List<SafetensorsIssue> issues)
     {
-        var sorted = effective.OrderBy(t => t.Begin).ThenBy(t => t.End).ThenBy(t => t.EntryIndex).ToList();
+        var sorted = new List<SafetensorsTensorInfo>(effective);
+        sorted.Sort(static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End != b.End ? a.End.CompareTo(b.End) : a.EntryIndex.CompareTo(b.EntryIndex));
         ulong start = 0;
         SafetensorsTensorInfo? previous = null;
         foreach (var tensor in sorted)
         {
-            var name = SafetensorsText.Quote(tensor.Name);
-            var offsets = $"data_offsets [{tensor.Begin}, {tensor.End}]";
             if (tensor.Begin != start || tensor.End < tensor.Begin)
             {
+                var name = SafetensorsText.Quote(tensor.Name);
+                var offsets = $"data_offsets [{tensor.Begin}, {tensor.End}]";
                 string message;
                 if (tensor.Begin == start)
                 {
@@ -116,7 +117,7 @@ internal static class SafetensorsValidator
                 issues.Add(new SafetensorsIssue(
                     RuleCatalog.SafetensorsSizeOverflow,
                     tensor.NameOffset,
-                    $"tensor {name} has shape {SafetensorsText.Shape(tensor.Shape)}, whose element count overflows 64 bits"));
+                    $"tensor {SafetensorsText.Quote(tensor.Name)} has shape {SafetensorsText.Shape(tensor.Shape)}, whose element count overflows 64 bits"));
                 return false;
             }
 
@@ -127,7 +128,7 @@ internal static class SafetensorsValidator
                 issues.Add(new SafetensorsIssue(
                     RuleCatalog.SafetensorsSizeOverflow,
                     tensor.NameOffset,
-                    $"tensor {name} is {tensor.Describe()}: {elements} elements of {bitSize} bits overflow a 64-bit bit count"));
+                    $"tensor {SafetensorsText.Quote(tensor.Name)} is {tensor.Describe()}: {elements} elements of {bitSize} bits overflow a 64-bit bit count"));
                 return false;
             }
 
@@ -136,7 +137,7 @@ internal static class SafetensorsValidator
                 issues.Add(new SafetensorsIssue(
                     RuleCatalog.SafetensorsMisalignedSlice,
                     tensor.NameOffset,
-                    $"tensor {name} is {tensor.Describe()}: {elements} elements of {bitSize} bits are {bits} bits, not a whole number of bytes"));
+                    $"tensor {SafetensorsText.Quote(tensor.Name)} is {tensor.Describe()}: {elements} elements of {bitSize} bits are {bits} bits, not a whole number of bytes"));
                 return false;
             }
 
@@ -146,7 +147,7 @@ internal static class SafetensorsValidator
                 issues.Add(new SafetensorsIssue(
                     RuleCatalog.SafetensorsTensorSizeMismatch,
                     tensor.NameOffset,
-                    $"tensor {name} has {offsets} ({tensor.End - tensor.Begin} bytes) but {tensor.Describe()} needs {size} bytes"));
+                    $"tensor {SafetensorsText.Quote(tensor.Name)} has data_offsets [{tensor.Begin}, {tensor.End}] ({tensor.End - tensor.Begin} bytes) but {tensor.Describe()} needs {size} bytes"));
                 return false;
             }
         }
