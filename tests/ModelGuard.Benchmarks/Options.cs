@@ -22,7 +22,14 @@ internal sealed class Options
 
     public HashSet<string> Only { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public string ArtifactsRoot { get; private set; } = RepositoryRoot.Combine("artifacts", "benchmarks");
+    private string? _artifactsRoot;
+
+    /// <summary>Where inputs, builds and reports go: <c>artifacts/benchmarks</c> under the repository unless <c>--artifacts</c> says otherwise.</summary>
+    public string ArtifactsRoot
+    {
+        get => _artifactsRoot ??= RepositoryRoot.Combine("artifacts", "benchmarks");
+        private set => _artifactsRoot = value;
+    }
 
     public List<string> BdnArgs { get; } = new();
 

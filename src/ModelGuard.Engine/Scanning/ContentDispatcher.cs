@@ -13,7 +13,9 @@ internal static class ContentDispatcher
     {
         var start = content.Position;
         var format = Scan(context, content, member, depth, pickleExpected: true);
-        if (format != ContentFormat.Zip)
+        // A zip can hide behind other content; safetensors is exempt: its layout must cover the file exactly (MG2011),
+        // so anything appended is reported there, and the tail read would cost every large safetensors file 64 KiB.
+        if (format is not (ContentFormat.Zip or ContentFormat.Safetensors))
         {
             content.Position = start;
             AppendedArchive.Scan(context, content, member, depth);
