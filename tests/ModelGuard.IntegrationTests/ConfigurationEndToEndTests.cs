@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using ModelGuard.IntegrationTests.Infrastructure;
+using static ModelGuard.IntegrationTests.Infrastructure.BuildAssertions;
 using ModelGuard.TestSupport;
 
 namespace ModelGuard.IntegrationTests;
@@ -180,56 +181,4 @@ public sealed class ConfigurationEndToEndTests
         AssertNoLineMentions(build, "other/evil.pkl :");
         AssertContains(build, "ModelGuard: scanned 2 file(s)");
     }
-
-    private static SarifFile ReadSarif(TestProject project, string relativePath)
-    {
-        var path = Path.Combine(project.Directory, relativePath);
-        Assert.True(File.Exists(path), $"{path} was not written");
-        var json = File.ReadAllText(path);
-        var errors = SarifSchema.Validate(json);
-        Assert.True(errors.Count == 0, "The SARIF log is not schema-valid:\n" + string.Join("\n", errors) + "\n" + json);
-
-        using var document = JsonDocument.Parse(json);
-        var results = document.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().Select(r =>
-        {
-            string? uri = null, member = null, parent = null;
-            long? offset = null;
-            if (r.TryGetProperty("locations", out var locations))
-            {
-                var location = locations[0];
-                uri = location.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString();
-                parent = Path.GetFileName(Path.GetDirectoryName(new Uri(uri!).LocalPath));
-                if (location.TryGetProperty("properties", out var properties))
-                {
-                    member = properties.TryGetProperty("archiveMember", out var m) ? m.GetString() : null;
-                    offset = properties.TryGetProperty("byteOffset", out var o) ? o.GetInt64() : null;
-                }
-            }
-
-            return new SarifResult(r.GetProperty("ruleId").GetString()!, r.GetProperty("level").GetString()!, uri, parent, member, offset, r.TryGetProperty("suppressions", out _));
-        }).ToList();
-        return new SarifFile(results);
-    }
-
-    private static void AssertShownAsMessage(ProcessResult build, string file, string code)
-    {
-        var lines = build.Output.Split('\n').Where(l => l.Contains(file, StringComparison.Ordinal) && l.Contains(code, StringComparison.Ordinal)).ToList();
-        Assert.True(lines.Count > 0, $"Expected a message {code} for {file}. {build.Describe()}");
-        Assert.All(lines, l => Assert.False(l.Contains("warning " + code, StringComparison.Ordinal) || l.Contains("error " + code, StringComparison.Ordinal), $"{file} should be a message, not: {l}"));
-    }
-
-    private static void AssertNoLineMentions(ProcessResult build, string text)
-        => Assert.False(
-            build.Output.Split('\n').Any(l => l.Contains(text, StringComparison.Ordinal) && Regex.IsMatch(l, " MG[0-9]{4}")),
-            $"Expected no diagnostic for \"{text}\". {build.Describe()}");
-
-    private static void AssertContains(ProcessResult build, string expected)
-        => Assert.True(build.Output.Contains(expected, StringComparison.Ordinal), $"Expected the output to contain \"{expected}\". {build.Describe()}");
-
-    private static void AssertDoesNotContain(ProcessResult build, string unexpected)
-        => Assert.False(build.Output.Contains(unexpected, StringComparison.Ordinal), $"Expected the output not to contain \"{unexpected}\". {build.Describe()}");
-
-    private sealed record SarifResult(string RuleId, string Level, string? Uri, string? Parent, string? ArchiveMember, long? ByteOffset, bool Suppressed);
-
-    private sealed record SarifFile(System.Collections.Generic.IReadOnlyList<SarifResult> Results);
 }

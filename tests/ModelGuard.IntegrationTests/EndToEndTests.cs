@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using ModelGuard.IntegrationTests.Infrastructure;
+using static ModelGuard.IntegrationTests.Infrastructure.BuildAssertions;
 using ModelGuard.TestSupport;
 
 namespace ModelGuard.IntegrationTests;
@@ -83,10 +84,4 @@ public sealed class EndToEndTests
         AssertContains(build, "ModelGuard: scanned 1 file(s) (");
         AssertContains(build, "from cache): 0 error(s), 0 warning(s)");
     }
-
-    private static void AssertContains(ProcessResult build, string expected)
-        => Assert.True(build.Output.Contains(expected, StringComparison.Ordinal), $"Expected the output to contain \"{expected}\". {build.Describe()}");
-
-    private static void AssertDoesNotContain(ProcessResult build, string unexpected)
-        => Assert.False(build.Output.Contains(unexpected, StringComparison.Ordinal), $"Expected the output not to contain \"{unexpected}\". {build.Describe()}");
 }

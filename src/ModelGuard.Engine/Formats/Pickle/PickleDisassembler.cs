@@ -52,8 +52,71 @@ internal sealed class PickleDisassembler
             return false;
         }
 
-        instruction = Decode((PickleOpcode)code, offset);
+        // The common fixed-width opcodes are decoded here from the buffer when their argument is already in it; everything
+        // else (and an argument that straddles a refill or is cut short) goes through Decode, which reports truncation.
+        var op = (PickleOpcode)code;
+        switch (Shapes[code])
+        {
+            case ShapeNoArgument:
+                instruction = new PickleInstruction(op, offset);
+                return true;
+            case ShapeUInt8 when _reader.TryTakeBuffered(1, out var one):
+                instruction = new PickleInstruction(op, offset, one[0]);
+                return true;
+            case ShapeUInt16 when _reader.TryTakeBuffered(2, out var two):
+                instruction = new PickleInstruction(op, offset, BinaryPrimitives.ReadUInt16LittleEndian(two));
+                return true;
+            case ShapeInt32 when _reader.TryTakeBuffered(4, out var four):
+                instruction = new PickleInstruction(op, offset, BinaryPrimitives.ReadInt32LittleEndian(four));
+                return true;
+            case ShapeUInt32 when _reader.TryTakeBuffered(4, out var unsigned):
+                instruction = new PickleInstruction(op, offset, BinaryPrimitives.ReadUInt32LittleEndian(unsigned));
+                return true;
+            case ShapeFloat when _reader.TryTakeBuffered(8, out _):
+                instruction = new PickleInstruction(op, offset);
+                return true;
+        }
+
+        instruction = Decode(op, offset);
         return true;
+    }
+
+    private const byte ShapeDecode = 0;
+    private const byte ShapeNoArgument = 1;
+    private const byte ShapeUInt8 = 2;
+    private const byte ShapeUInt16 = 3;
+    private const byte ShapeInt32 = 4;
+    private const byte ShapeUInt32 = 5;
+    private const byte ShapeFloat = 6;
+
+    /// <summary>For each opcode byte, how <see cref="TryRead"/> decodes it without <see cref="Decode"/> (exactly as Decode would).</summary>
+    private static readonly byte[] Shapes = BuildShapes();
+
+    private static byte[] BuildShapes()
+    {
+        var shapes = new byte[256];
+        foreach (var op in new[]
+        {
+            PickleOpcode.Mark, PickleOpcode.Stop, PickleOpcode.Pop, PickleOpcode.PopMark, PickleOpcode.Dup, PickleOpcode.None,
+            PickleOpcode.BinPersId, PickleOpcode.Reduce, PickleOpcode.Append, PickleOpcode.Build, PickleOpcode.Dict, PickleOpcode.EmptyDict,
+            PickleOpcode.Appends, PickleOpcode.List, PickleOpcode.EmptyList, PickleOpcode.Obj, PickleOpcode.SetItem, PickleOpcode.Tuple,
+            PickleOpcode.EmptyTuple, PickleOpcode.SetItems, PickleOpcode.NewObj, PickleOpcode.Tuple1, PickleOpcode.Tuple2, PickleOpcode.Tuple3,
+            PickleOpcode.NewTrue, PickleOpcode.NewFalse, PickleOpcode.EmptySet, PickleOpcode.AddItems, PickleOpcode.FrozenSet,
+            PickleOpcode.NewObjEx, PickleOpcode.StackGlobal, PickleOpcode.Memoize, PickleOpcode.NextBuffer, PickleOpcode.ReadOnlyBuffer,
+        })
+        {
+            shapes[(byte)op] = ShapeNoArgument;
+        }
+
+        shapes[(byte)PickleOpcode.BinInt1] = ShapeUInt8;
+        shapes[(byte)PickleOpcode.BinGet] = ShapeUInt8;
+        shapes[(byte)PickleOpcode.BinPut] = ShapeUInt8;
+        shapes[(byte)PickleOpcode.BinInt2] = ShapeUInt16;
+        shapes[(byte)PickleOpcode.BinInt] = ShapeInt32;
+        shapes[(byte)PickleOpcode.LongBinGet] = ShapeUInt32;
+        shapes[(byte)PickleOpcode.LongBinPut] = ShapeUInt32;
+        shapes[(byte)PickleOpcode.BinFloat] = ShapeFloat;
+        return shapes;
     }
 
     private PickleInstruction Decode(PickleOpcode op, long offset)

@@ -46,7 +46,6 @@ internal sealed class PickleSimulator
         var first = true;
         while (true)
         {
-            var start = disassembler.Position;
             if (!disassembler.TryRead(out var instruction))
             {
                 if (first)
@@ -54,7 +53,8 @@ internal sealed class PickleSimulator
                     return false;
                 }
 
-                throw new PickleFormatException(start, "the data ends before STOP (pickle data was truncated)");
+                // At the end of the data the position is where the next opcode would have been.
+                throw new PickleFormatException(disassembler.Position, "the data ends before STOP (pickle data was truncated)");
             }
 
             first = false;
