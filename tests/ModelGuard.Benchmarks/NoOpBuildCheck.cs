@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using ModelGuard.Benchmarks.Measurement;
-using ModelGuard.TestSupport;
 
 namespace ModelGuard.Benchmarks;
 
@@ -73,8 +72,8 @@ internal sealed class NoOpBuildCheck
 
         Directory.CreateDirectory(Feed);
         Directory.CreateDirectory(Packages);
-        var tasks = RepositoryRoot.Combine("src", "ModelGuard.Tasks", "ModelGuard.Tasks.csproj");
-        Run(RepositoryRoot.Path, "pack", tasks, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo", "--artifacts-path", Path.Combine(_root, "pack"), "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        var tasks = Path.Combine(Options.RepoRoot, "src", "ModelGuard.Tasks", "ModelGuard.Tasks.csproj");
+        Run(Options.RepoRoot, "pack", tasks, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo", "--artifacts-path", Path.Combine(_root, "pack"), "-nodeReuse:false", "-p:UseSharedCompilation=false");
         _log("packed " + package);
     }
 

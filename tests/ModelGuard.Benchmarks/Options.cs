@@ -27,11 +27,35 @@ internal sealed class Options
     /// <summary>Where inputs, builds and reports go: <c>artifacts/benchmarks</c> under the repository unless <c>--artifacts</c> says otherwise.</summary>
     public string ArtifactsRoot
     {
-        get => _artifactsRoot ??= RepositoryRoot.Combine("artifacts", "benchmarks");
+        get => _artifactsRoot ??= Path.Combine(RepoRoot, "artifacts", "benchmarks");
         private set => _artifactsRoot = value;
     }
 
     public List<string> BdnArgs { get; } = new();
+
+    /// <summary>The repository: above the app (a normal build), else above the current directory (a copied build).</summary>
+    public static string RepoRoot
+    {
+        get
+        {
+            try
+            {
+                return RepositoryRoot.Path;
+            }
+            catch (InvalidOperationException)
+            {
+                for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+                {
+                    if (File.Exists(Path.Combine(dir.FullName, "Analyzers.sln")))
+                    {
+                        return dir.FullName;
+                    }
+                }
+
+                throw;
+            }
+        }
+    }
 
     public const string Usage = """
         ModelGuard benchmarks (issue #6). Modes:
