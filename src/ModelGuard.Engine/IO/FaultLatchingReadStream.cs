@@ -7,7 +7,7 @@ namespace ModelGuard.Engine.IO;
 /// Turns the first read failure of a decoder into an end of stream and keeps the exception, so the reader of the
 /// decoded content finishes what it can (and reports what it saw) before the caller decides what the failure means.
 /// </summary>
-internal sealed class FaultLatchingReadStream : Stream
+internal sealed class FaultLatchingReadStream : ForwardReadStream
 {
     private readonly Stream _inner;
     private readonly Func<Exception, bool> _isDataFault;
@@ -22,21 +22,7 @@ internal sealed class FaultLatchingReadStream : Stream
     public Exception? Fault { get; private set; }
 
     /// <summary>Decoded bytes handed out before the end or the failure.</summary>
-    public long BytesRead { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => BytesRead;
-        set => throw new NotSupportedException();
-    }
+    public long BytesRead => Delivered;
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -48,7 +34,7 @@ internal sealed class FaultLatchingReadStream : Stream
         try
         {
             var read = _inner.Read(buffer, offset, count);
-            BytesRead += read;
+            Delivered += read;
             return read;
         }
         catch (Exception ex) when (_isDataFault(ex))
@@ -57,16 +43,6 @@ internal sealed class FaultLatchingReadStream : Stream
             return 0;
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

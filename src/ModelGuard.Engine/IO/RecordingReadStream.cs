@@ -7,32 +7,17 @@ namespace ModelGuard.Engine.IO;
 /// Passes a forward-only stream through and keeps what was read, up to a limit, so a second reader can start over
 /// from the beginning (<see cref="TryReplay"/>) as long as the first one did not read past the limit.
 /// </summary>
-internal sealed class RecordingReadStream : Stream
+internal sealed class RecordingReadStream : ForwardReadStream
 {
     private readonly Stream _inner;
     private readonly int _limit;
     private readonly MemoryStream _recorded = new();
     private bool _overflowed;
-    private long _position;
 
     public RecordingReadStream(Stream inner, int limit)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         _limit = limit;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
     }
 
     /// <summary>The first byte read, or -1 when nothing was recorded.</summary>
@@ -66,17 +51,7 @@ internal sealed class RecordingReadStream : Stream
             }
         }
 
-        _position += read;
+        Delivered += read;
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

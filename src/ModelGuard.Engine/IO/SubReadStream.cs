@@ -4,11 +4,10 @@ using System.IO;
 namespace ModelGuard.Engine.IO;
 
 /// <summary>The next <c>length</c> bytes of a forward-only stream, as a stream of their own that cannot read past them.</summary>
-internal sealed class SubReadStream : Stream
+internal sealed class SubReadStream : ForwardReadStream
 {
     private readonly Stream _inner;
     private readonly long _length;
-    private long _position;
 
     public SubReadStream(Stream inner, long length)
     {
@@ -17,21 +16,9 @@ internal sealed class SubReadStream : Stream
     }
 
     /// <summary>Bytes of the window not read yet.</summary>
-    public long Remaining => _length - _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
+    public long Remaining => _length - Delivered;
 
     public override long Length => _length;
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -42,17 +29,7 @@ internal sealed class SubReadStream : Stream
         }
 
         var read = _inner.Read(buffer, offset, want);
-        _position += read;
+        Delivered += read;
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

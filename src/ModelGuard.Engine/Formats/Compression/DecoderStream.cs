@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using ModelGuard.Engine.IO;
 
 namespace ModelGuard.Engine.Formats.Compression;
 
@@ -9,12 +10,11 @@ namespace ModelGuard.Engine.Formats.Compression;
 /// reader that reaches the end has seen every check pass. After the first failure every further read fails again
 /// with the same kind of exception.
 /// </summary>
-internal abstract class DecoderStream : Stream
+internal abstract class DecoderStream : ForwardReadStream
 {
     private readonly Stream _compressed;
     private readonly bool _leaveOpen;
     private readonly long _maxOutputBytes;
-    private long _produced;
     private bool _finished;
     private bool _disposed;
     private Exception? _failure;
@@ -43,19 +43,6 @@ internal abstract class DecoderStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException("The decompressed length is only known after decoding everything.");
-
-    /// <summary>Bytes produced so far.</summary>
-    public override long Position
-    {
-        get => _produced;
-        set => throw new NotSupportedException("Decompressing streams are forward-only.");
-    }
 
     /// <summary>The output limit given at construction.</summary>
     public long MaxOutputBytes => _maxOutputBytes;
@@ -91,7 +78,7 @@ internal abstract class DecoderStream : Stream
         }
 
         // Ask for one byte more than the limit allows, so output that reaches past it is seen rather than cut off.
-        var allowed = _maxOutputBytes - _produced;
+        var allowed = _maxOutputBytes - Delivered;
         var request = allowed >= count ? count : (int)allowed + 1;
         int read;
         try
@@ -114,7 +101,7 @@ internal abstract class DecoderStream : Stream
             _finished = true;
         }
 
-        _produced += read;
+        Delivered += read;
         return read;
     }
 
@@ -123,16 +110,6 @@ internal abstract class DecoderStream : Stream
         _single ??= new byte[1];
         return Read(_single, 0, 1) == 1 ? _single[0] : -1;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("Decompressing streams are forward-only.");
-
-    public override void SetLength(long value) => throw new NotSupportedException("Decompressing streams are read-only.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Decompressing streams are read-only.");
 
     /// <summary>
     /// Decodes into <paramref name="destination"/> (never empty) and returns how many bytes were written: at least one,
