@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using ModelGuard.Engine.IO;
+using ModelGuard.Engine.Limits;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Scanning;
@@ -8,6 +9,8 @@ namespace ModelGuard.Engine.Scanning;
 /// <summary>Sniffs content and hands it to the reader for its format. Containers call back in for their members.</summary>
 internal static class ContentDispatcher
 {
+    private static readonly string[] WeakCompressionNames = { ".joblib", ".pkl", ".pickle", ".z", ".zlib", ".lzma", ".pt", ".pth", ".bin", ".sav" };
+
     /// <summary>Scans the whole content of a file (seekable, positioned at its start).</summary>
     public static ContentFormat ScanSeekable(ScanContext context, Stream content, string? member, int depth)
     {
@@ -48,7 +51,19 @@ internal static class ContentDispatcher
         }
 
         var sniff = ContentSniffer.Sniff(head.AsSpan(0, count), length);
-        var format = ScanSniffed(context, replay, member, depth, pickleExpected, sniff, head.AsSpan(0, count));
+        ContentFormat format;
+        try
+        {
+            format = ScanSniffed(context, replay, member, depth, pickleExpected, sniff, head.AsSpan(0, count));
+        }
+        catch (ScanLimitExceededException ex) when (!ex.MemberKnown)
+        {
+            // The innermost content that was being scanned names where the limit was reached.
+            ex.Member = member;
+            ex.MemberKnown = true;
+            throw;
+        }
+
         FileNameChecks.Check(context, member, format);
         return format;
     }
@@ -138,7 +153,7 @@ internal static class ContentDispatcher
         }
 
         var name = member ?? context.FilePath;
-        foreach (var extension in new[] { ".joblib", ".pkl", ".pickle", ".z", ".zlib", ".lzma", ".pt", ".pth", ".bin", ".sav" })
+        foreach (var extension in WeakCompressionNames)
         {
             if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
             {
@@ -156,7 +171,7 @@ internal static class ContentDispatcher
             return true;
         }
 
-        context.Report(RuleCatalog.UninspectableContent, member, null, $"a {what} nested {depth} containers deep exceeds the nesting limit of {context.Options.MaxContainerDepth}; its content could not be verified");
+        context.Report(RuleCatalog.ScanLimitExceeded, member, null, $"a {what} nested {depth} containers deep exceeds the nesting limit of {context.Options.MaxContainerDepth} (ScanOptions.MaxContainerDepth); its content was not verified");
         return false;
     }
 
