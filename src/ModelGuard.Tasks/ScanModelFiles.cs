@@ -72,6 +72,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <summary>Where to write a SARIF 2.1.0 log (<c>$(ModelGuardErrorLog)</c>); empty writes none.</summary>
     public string? ErrorLog { get; set; }
 
+    /// <summary>
+    /// Seconds one file may take to scan (<c>$(ModelGuardMaxScanTime)</c>); empty for the default (60), 0 for no limit. A file that
+    /// takes longer is reported (MG3021), never passed.
+    /// </summary>
+    public string? MaxScanTime { get; set; }
+
     /// <summary>The project's directory; display paths of items under it are shown relative to it.</summary>
     public string ProjectDirectory { get; set; } = string.Empty;
 
@@ -82,25 +88,37 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <inheritdoc />
     public override bool Execute()
     {
+        try
+        {
+            return ExecuteCore();
+        }
+#pragma warning disable CA1031 // The task must never fail with MSBuild's "task failed unexpectedly" and a stack trace: MG9001 instead.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var rule = RuleCatalog.InternalError;
+            var project = BuildEngine?.ProjectFileOfTaskNode ?? string.Empty;
+            Log.LogError(null, rule.Id, rule.Id, rule.HelpLink.AbsoluteUri, project, 0, 0, 0, 0, $"ModelGuard failed before it could report on the project's files ({ex.GetType().Name}: {ex.Message}); the model files were not verified");
+            return false;
+        }
+    }
+
+    private bool ExecuteCore()
+    {
         var stopwatch = Stopwatch.StartNew();
         var scanStartUtc = DateTime.UtcNow;
         var resolver = new SeverityResolver(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors);
         var targets = SelectTargets(Files ?? Array.Empty<ITaskItem>());
-
-        var configuration = AnalyzerConfiguration.Load(
-            (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
-            targets.Select(t => t.FullPath),
-            DiscoverEditorConfigFiles,
-            DiscoverGlobalAnalyzerConfigFiles,
-            PathComparer);
+        var configuration = LoadConfiguration(targets);
+        var maxScanTime = ParseMaxScanTime(out var maxScanTimeProblem);
 
         // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals.
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
         foreach (var target in targets)
         {
-            target.Settings = configuration.ForFile(target.FullPath);
-            var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray() };
+            target.Settings = target.InvalidPath is null ? configuration.ForFile(target.FullPath) : FileSettings.Empty;
+            var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
             var fingerprint = options.Fingerprint;
             if (!scanners.TryGetValue(fingerprint, out var scanner))
             {
@@ -117,6 +135,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         SaveCache(cache, targets);
 
         var reported = new List<ReportedFinding>();
+        if (maxScanTimeProblem is not null)
+        {
+            var rule = RuleCatalog.InvalidAnalyzerConfiguration;
+            reported.Add(new ReportedFinding(rule, null, null, 0, null, null, maxScanTimeProblem, resolver.Resolve(rule, configuration.ProjectSettings)));
+        }
+
         foreach (var problem in configuration.Problems)
         {
             var display = problem.FilePath is null ? null : DisplayPathOf(problem.FilePath);
@@ -157,6 +181,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var pending = new List<Target>();
         foreach (var target in targets)
         {
+            if (target.InvalidPath is { } reason)
+            {
+                target.Findings = new[] { new Finding(RuleCatalog.UnreadableFile, target.DisplayPath, null, null, reason) };
+                continue;
+            }
+
             target.Stat();
             var hit = cache is null || target.Length < 0
                 ? null
@@ -182,7 +212,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 // Cache only complete verdicts on files that did not change while they were read: never an unreadable file, an
                 // internal failure or a file written within the racy window.
                 target.Cacheable = target.Length >= 0
-                    && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile))
+                    && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile or RuleIds.ScanTimeLimitExceeded))
                     && scanStartUtc - new DateTime(target.LastWriteTicksUtc, DateTimeKind.Utc) > RacyWindow
                     && target.IsUnchangedOnDisk();
             }
@@ -224,6 +254,48 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         return true;
     }
 
+    /// <summary><see cref="MaxScanTime"/> as a time span; a value that is not a number of seconds keeps the default and is reported.</summary>
+    private TimeSpan ParseMaxScanTime(out string? problem)
+    {
+        problem = null;
+        var text = MaxScanTime?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return ScanOptions.Default.MaxScanTime;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return seconds == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(seconds);
+        }
+
+        problem = $"ModelGuardMaxScanTime '{text}' is not a number of seconds; the default of {ScanOptions.Default.MaxScanTime.TotalSeconds:0} seconds applies";
+        return ScanOptions.Default.MaxScanTime;
+    }
+
+    /// <summary>
+    /// The .editorconfig and global config settings for the targets. Whatever goes wrong while reading or combining them is an
+    /// MG9004 and the defaults apply (fail closed: no setting that could lower a severity is applied), never a failed task.
+    /// </summary>
+    private AnalyzerConfiguration LoadConfiguration(List<Target> targets)
+    {
+        try
+        {
+            return AnalyzerConfiguration.Load(
+                (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
+                targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath),
+                DiscoverEditorConfigFiles,
+                DiscoverGlobalAnalyzerConfigFiles,
+                PathComparer);
+        }
+#pragma warning disable CA1031 // A configuration ModelGuard cannot read is reported (MG9004), not a crashed build.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return AnalyzerConfiguration.Unavailable($"the analyzer configuration cannot be read ({ex.GetType().Name}: {ex.Message}); no .editorconfig or global config setting is applied");
+        }
+    }
+
     private ScanCache? LoadCache()
     {
         if (string.IsNullOrWhiteSpace(CacheFile))
@@ -231,14 +303,24 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             return null;
         }
 
-        var cache = ScanCache.Load(ResolvePath(CacheFile!), EngineInfo.Version, PathComparer, out var problem);
-        if (problem is not null)
+        try
         {
-            // Not a finding: nothing is passed on the strength of a bad cache, every file is scanned again.
-            Log.LogMessage(MessageImportance.Normal, $"ModelGuard: the cache '{CacheFile}' {problem}; every file is scanned again");
-        }
+            var cache = ScanCache.Load(ResolvePath(CacheFile!), EngineInfo.Version, PathComparer, out var problem);
+            if (problem is not null)
+            {
+                // Not a finding: nothing is passed on the strength of a bad cache, every file is scanned again.
+                Log.LogMessage(MessageImportance.Normal, $"ModelGuard: the cache '{CacheFile}' {problem}; every file is scanned again");
+            }
 
-        return cache;
+            return cache;
+        }
+#pragma warning disable CA1031 // Without a cache every file is scanned: slower, never less safe.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.LogMessage(MessageImportance.Normal, $"ModelGuard: the cache '{CacheFile}' cannot be used ({ex.GetType().Name}: {ex.Message}); every file is scanned again and the cache is not written");
+            return null;
+        }
     }
 
     private void SaveCache(ScanCache? cache, List<Target> targets)
@@ -282,7 +364,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         {
             fresh.Save(ResolvePath(CacheFile!));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+#pragma warning disable CA1031 // A cache that cannot be written only costs time on the next build.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             // A cache that cannot be written only costs time on the next build.
             Log.LogMessage(MessageImportance.Normal, $"ModelGuard: the cache '{CacheFile}' cannot be written ({ex.GetType().Name}: {ex.Message})");
@@ -295,7 +379,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         {
             SarifLogWriter.Write(ResolvePath(ErrorLog!), reported, EngineInfo.Version);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
+#pragma warning disable CA1031 // Whatever stops the log from being written is MG9005, never a crashed build.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             var rule = RuleCatalog.ErrorLogNotWritten;
             var finding = new ReportedFinding(rule, null, null, 0, null, null, $"the SARIF log '{ErrorLog}' cannot be written ({ex.GetType().Name}: {ex.Message})", resolver.Resolve(rule, FileSettings.Empty));
@@ -358,7 +444,19 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 continue;
             }
 
-            var fullPath = ResolveFullPath(item);
+            string fullPath;
+            string? invalidPath = null;
+            try
+            {
+                fullPath = ResolveFullPath(item);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or InvalidOperationException or System.Security.SecurityException)
+            {
+                // Reported as that item's MG9002, not as a failed task.
+                fullPath = item.ItemSpec;
+                invalidPath = $"the path is not valid ({ex.Message})";
+            }
+
             var itemNoWarn = SeverityResolver.ParseIds(item.GetMetadata(NoWarnMetadata));
             if (byPath.TryGetValue(fullPath, out var existing))
             {
@@ -368,7 +466,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 continue;
             }
 
-            var target = new Target(item, fullPath, DisplayPathOf(item.ItemSpec), itemNoWarn);
+            var target = new Target(item, fullPath, SafeDisplayPathOf(item.ItemSpec), itemNoWarn) { InvalidPath = invalidPath };
             byPath.Add(fullPath, target);
             targets.Add(target);
         }
@@ -386,6 +484,18 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 
     private string ResolvePath(string spec)
         => Path.GetFullPath(Path.IsPathRooted(spec) || string.IsNullOrEmpty(ProjectDirectory) ? spec : Path.Combine(ProjectDirectory, spec));
+
+    private string SafeDisplayPathOf(string spec)
+    {
+        try
+        {
+            return DisplayPathOf(spec);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return spec;
+        }
+    }
 
     private string DisplayPathOf(string spec)
     {
@@ -418,6 +528,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         public string DisplayPath { get; }
 
         public HashSet<string> NoWarn { get; }
+
+        /// <summary>Why the item's path cannot be resolved (reported as MG9002), or null.</summary>
+        public string? InvalidPath { get; set; }
 
         public FileSettings Settings { get; set; } = FileSettings.Empty;
 

@@ -47,7 +47,9 @@ internal sealed class NoOpBuildCheck
         var check = Dotnet(with, "build", "--no-restore", "-v:n");
         var summary = check.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("ModelGuard: scanned", StringComparison.Ordinal)) ?? "(no ModelGuard summary in the build output)";
         _log("build with ModelGuard, -v:n: " + summary);
-        var cached = summary.Contains($"({_models.Count} from cache)", StringComparison.Ordinal) || summary.Contains($" {_models.Count} from cache", StringComparison.Ordinal);
+        // "scanned N file(s) (B bytes, C from cache)": every file (the models and the project's other None items) from the cache.
+        var match = System.Text.RegularExpressions.Regex.Match(summary, @"scanned (\d+) file\(s\) \([\d,]+ bytes, (\d+) from cache\)");
+        var cached = match.Success && match.Groups[1].Value == match.Groups[2].Value && int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= _models.Count;
 
         var times = Timing.Interleaved(
             _repetitions,

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using BenchmarkDotNet.Running;
 using ModelGuard.Benchmarks;
 using ModelGuard.Benchmarks.Inputs;
@@ -20,6 +21,22 @@ if (args.Length == 3 && args[0] == "--scan-loop")
     for (var i = 0; i < int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); i++)
     {
         Scenarios.Scan(args[1]);
+    }
+
+    return 0;
+}
+
+if (args.Length >= 1 && args[0] == "--task-cold-start")
+{
+    // The task in a fresh process, as a no-op build runs it: the first Execute pays assembly loading and JIT, the second does not.
+    var coldInputs = new InputSet(Path.Combine(Options.RepoRoot, "artifacts", "benchmarks", "inputs"), quick: false);
+    var models = coldInputs.ProjectModels;
+    var engine = new ModelGuard.Benchmarks.Measurement.FakeBuildEngine();
+    for (var i = 0; i < 3; i++)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Scenarios.RunTask(Scenarios.NewTask(engine, coldInputs.ProjectFolder, models), engine);
+        Console.WriteLine($"Execute #{i + 1}: {watch.Elapsed.TotalMilliseconds:F1} ms; {engine.Messages.LastOrDefault()}");
     }
 
     return 0;

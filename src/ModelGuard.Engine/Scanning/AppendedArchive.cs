@@ -21,7 +21,7 @@ internal static class AppendedArchive
         ZipCentralDirectory directory;
         try
         {
-            directory = ZipCentralDirectory.Read(content);
+            directory = ZipCentralDirectory.Read(content, context.Options.MaxArchiveEntries);
         }
         catch (ZipFormatException)
         {

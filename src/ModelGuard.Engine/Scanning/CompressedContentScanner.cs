@@ -29,7 +29,7 @@ internal static class CompressedContentScanner
             ContentFormat.Bzip2 => ("bzip2", () => Decompressors.Open(CompressionKind.Bzip2, compressed, context.Options.MaxDecompressedBytes, leaveOpen: true)),
             _ => ("xz", (Func<Stream>)(() => Decompressors.Open(CompressionKind.Xz, compressed, context.Options.MaxDecompressedBytes, leaveOpen: true))),
         };
-        using var decoded = new FaultLatchingReadStream(open(), IsDataFault);
+        using var decoded = new FaultLatchingReadStream(context.Decompression.Charge(open()), IsDataFault);
         var inner = ScanContext.JoinMember(member, "[" + label + "]");
         ContentDispatcher.Scan(context, decoded, inner, depth, pickleExpected: true);
         ReportFault(context, inner, label, decoded);
@@ -50,7 +50,7 @@ internal static class CompressedContentScanner
         var start = content.CanSeek ? content.Position : 0;
         var recorder = content.CanSeek ? null : new RecordingReadStream(content, ReplayLimit);
         var label = kind == CompressionKind.Zlib ? "zlib" : "lzma";
-        using var decoded = new FaultLatchingReadStream(Decompressors.Open(kind, recorder ?? content, context.Options.MaxDecompressedBytes, leaveOpen: true), IsDataFault);
+        using var decoded = new FaultLatchingReadStream(context.Decompression.Charge(Decompressors.Open(kind, recorder ?? content, context.Options.MaxDecompressedBytes, leaveOpen: true)), IsDataFault);
         var decodedHead = new byte[WeakSniffBytes];
         var count = ReadUpTo(decoded, decodedHead);
         if (count == 0 || ContentSniffer.Sniff(decodedHead.AsSpan(0, count), null).Format == ContentFormat.Unknown)
@@ -73,11 +73,23 @@ internal static class CompressedContentScanner
 
     private static void ReportFault(ScanContext context, string member, string label, FaultLatchingReadStream decoded)
     {
-        if (decoded.Fault is { } fault)
+        if (decoded.Fault is not { } fault)
+        {
+            return;
+        }
+
+        if (IsOutputLimit(fault))
+        {
+            context.Report(RuleCatalog.ScanLimitExceeded, member, null, $"the {label} stream expands to more than {context.Options.MaxDecompressedBytes} bytes, the limit for one decompressed stream (ScanOptions.MaxDecompressedBytes); the rest of its content was not verified");
+        }
+        else
         {
             context.Report(RuleCatalog.UninspectableContent, member, null, $"the {label} stream cannot be decompressed past {decoded.BytesRead} bytes: {fault.Message.TrimEnd('.')}; the rest of its content could not be verified");
         }
     }
+
+    private static bool IsOutputLimit(Exception fault)
+        => fault is DecompressionLimitExceededException || (fault is CompressedFormatException { OutputLimitExceeded: true });
 
     private static bool IsDataFault(Exception ex)
         => ex is CompressedFormatException or NotSupportedException or InvalidDataException or DecompressionLimitExceededException;

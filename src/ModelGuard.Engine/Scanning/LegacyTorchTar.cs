@@ -24,25 +24,39 @@ internal static class LegacyTorchTar
         }
 
         using var session = new PickleStreamSession(content, 0);
-        var count = session.RunNext(out var failure);
-        if (count is null)
+        try
         {
-            session.Fail(0, $"the legacy torch '{name}' member is empty");
-        }
-        else
-        {
-            session.Accept(count, failure);
-            if (failure is null)
+            var count = session.RunNext(out var failure);
+            if (count is null)
             {
-                if (count.Result is IntValue { Value: >= 0 } records)
+                session.Fail(0, $"the legacy torch '{name}' member is empty");
+            }
+            else
+            {
+                session.Accept(count, failure);
+                if (failure is null)
                 {
-                    WalkRecords(session, name, records.Value);
-                }
-                else
-                {
-                    session.Fail(0, $"the legacy torch '{name}' member does not start with a record count");
+                    if (count.Result is IntValue { Value: >= 0 } records)
+                    {
+                        WalkRecords(session, name, records.Value);
+                    }
+                    else
+                    {
+                        session.Fail(0, $"the legacy torch '{name}' member does not start with a record count");
+                    }
                 }
             }
+        }
+        catch (Limits.ScanLimitExceededException)
+        {
+            // The scan of the file stops here; what the records imported until then is still reported.
+            if (session.InFlight is { } partial)
+            {
+                session.Accept(partial, failure: null);
+            }
+
+            session.Report(context, member);
+            throw;
         }
 
         session.Report(context, member);

@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using ModelGuard.Engine.Findings;
+using ModelGuard.Engine.IO;
+using ModelGuard.Engine.Limits;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Scanning;
@@ -42,15 +44,26 @@ public sealed class ModelScanner
                 return Unreadable(shown, "the path is a directory, not a file");
             }
 
+            // Opening a FIFO for reading blocks until a writer appears: a build must never wait on one.
+            if (FileProbe.IsPipeOrSocket(path))
+            {
+                return Unreadable(shown, "the path is a pipe or socket, not a regular file");
+            }
+
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
         {
             return Unreadable(shown, DescribeOpenFailure(ex));
         }
 
         using (stream)
         {
+            if (!stream.CanSeek || !stream.CanRead)
+            {
+                return Unreadable(shown, "the path is not a regular file (it cannot be read from the start again)");
+            }
+
             return Scan(stream, shown, PhysicalPathOf(path));
         }
     }
@@ -72,9 +85,16 @@ public sealed class ModelScanner
 
         var context = new ScanContext(displayPath, Options) { PhysicalPath = physicalPath };
         var format = ContentFormat.Unknown;
+        using var deadline = ScanDeadline.Enter(Options.MaxScanTime);
         try
         {
-            format = ContentDispatcher.ScanSeekable(context, content, member: null, depth: 0);
+            // Every direct read of the file checks the time budget; decompressors and the pickle loop check it too.
+            format = ContentDispatcher.ScanSeekable(context, new DeadlineStream(content), member: null, depth: 0);
+        }
+        catch (ScanLimitExceededException ex)
+        {
+            var rule = ex.Limit == ScanLimit.Time ? RuleCatalog.ScanTimeLimitExceeded : RuleCatalog.ScanLimitExceeded;
+            context.Report(rule, ex.Member, null, ex.Message);
         }
 #pragma warning disable CA1031 // Any failure of the engine must become a finding, never a crashed build.
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -104,7 +124,7 @@ public sealed class ModelScanner
     private static string DescribeOpenFailure(Exception ex) => ex switch
     {
         FileNotFoundException or DirectoryNotFoundException => "the file does not exist",
-        UnauthorizedAccessException => "access to the file is denied",
+        UnauthorizedAccessException or System.Security.SecurityException => "access to the file is denied",
         IOException => $"the file cannot be opened ({ex.Message})",
         _ => $"the path is not valid ({ex.Message})",
     };

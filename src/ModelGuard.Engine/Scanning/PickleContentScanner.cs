@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using ModelGuard.Engine.Formats.Pickle;
+using ModelGuard.Engine.Limits;
 
 namespace ModelGuard.Engine.Scanning;
 
@@ -20,25 +21,44 @@ internal static class PickleContentScanner
     {
         using var session = new PickleStreamSession(content, baseOffset);
         var streams = 0;
-        while (session.Failure is null)
+        try
         {
-            var simulator = session.RunNext(out var failure);
-            if (simulator is null)
+            while (session.Failure is null)
             {
-                break;
+                var simulator = session.RunNext(out var failure);
+                if (simulator is null)
+                {
+                    break;
+                }
+
+                var evidence = failure is null || HasImportablePath(simulator.Imports);
+                if (!evidence && (streams > 0 || needsConfirmation))
+                {
+                    // Not pickle data: bytes after the last stream (legacy torch storages follow their pickles), or
+                    // content that only looked like a protocol 0 pickle ("class Foo:" reads as GLOBAL). Nothing importable
+                    // was named, so nothing could run.
+                    break;
+                }
+
+                streams++;
+                session.Accept(simulator, failure);
+            }
+        }
+        catch (ScanLimitExceededException)
+        {
+            // The scan of the file stops here (time, decompression budget); what was imported until then is still reported.
+            if (session.InFlight is { } partial && (streams > 0 || !needsConfirmation || HasImportablePath(partial.Imports)))
+            {
+                session.Accept(partial, failure: null);
+                streams++;
             }
 
-            var evidence = failure is null || HasImportablePath(simulator.Imports);
-            if (!evidence && (streams > 0 || needsConfirmation))
+            if (streams > 0)
             {
-                // Not pickle data: bytes after the last stream (legacy torch storages follow their pickles), or
-                // content that only looked like a protocol 0 pickle ("class Foo:" reads as GLOBAL). Nothing importable
-                // was named, so nothing could run.
-                break;
+                session.Report(context, member);
             }
 
-            streams++;
-            session.Accept(simulator, failure);
+            throw;
         }
 
         if (streams == 0)

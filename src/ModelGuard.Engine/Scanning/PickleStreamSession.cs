@@ -29,15 +29,23 @@ internal sealed class PickleStreamSession : System.IDisposable
     /// <summary>The first failure accepted; decoding stops there, as the unpickler does.</summary>
     public PickleFormatException? Failure { get; private set; }
 
+    /// <summary>
+    /// The stream being run when <see cref="RunNext"/> did not return (a scan limit was reached inside it): its imports so far
+    /// can still be reported.
+    /// </summary>
+    public PickleSimulator? InFlight { get; private set; }
+
     /// <summary>Runs the next stream; null at the clean end of the data. A decode failure comes back in <paramref name="failure"/>.</summary>
     public PickleSimulator? RunNext(out PickleFormatException? failure)
     {
         var simulator = new PickleSimulator(_extensions);
+        InFlight = simulator;
         failure = null;
         try
         {
             if (!simulator.Run(Disassembler))
             {
+                InFlight = null;
                 return null;
             }
         }
@@ -46,6 +54,7 @@ internal sealed class PickleStreamSession : System.IDisposable
             failure = ex;
         }
 
+        InFlight = null;
         return simulator;
     }
 

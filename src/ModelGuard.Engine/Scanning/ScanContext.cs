@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using ModelGuard.Engine.Findings;
+using ModelGuard.Engine.Limits;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Scanning;
@@ -14,6 +15,7 @@ internal sealed class ScanContext
     {
         FilePath = filePath;
         Options = options;
+        Decompression = new DecompressionBudget(options.MaxTotalDecompressedBytes);
     }
 
     public string FilePath { get; }
@@ -25,6 +27,9 @@ internal sealed class ScanContext
     public string? PhysicalPath { get; init; }
 
     public ScanOptions Options { get; }
+
+    /// <summary>What all decompressed streams of the file may produce together (<see cref="ScanOptions.MaxTotalDecompressedBytes"/>).</summary>
+    public DecompressionBudget Decompression { get; }
 
     public IReadOnlyList<Finding> Findings => _findings;
 

@@ -18,8 +18,23 @@ public sealed class ScanOptions
     /// <summary>How many containers may nest inside each other (a zip inside a gzip is depth 2).</summary>
     public int MaxContainerDepth { get; init; } = 4;
 
-    /// <summary>The most bytes a compressed stream may expand to before the scan stops and reports it.</summary>
+    /// <summary>The most bytes one compressed stream (a deflate member, a gzip/bzip2/xz/zlib/.lzma wrapper) may expand to before its scan stops and reports it (MG3020).</summary>
     public long MaxDecompressedBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The most decompressed bytes one file may produce in all, across every member and nesting level, before the scan of the
+    /// file stops and reports it (MG3020): many members that share one compressed kernel must not each cost <see cref="MaxDecompressedBytes"/>.
+    /// </summary>
+    public long MaxTotalDecompressedBytes { get; init; } = 16L * 1024 * 1024 * 1024;
+
+    /// <summary>The most entries one zip or tar archive may have before the scan of the file stops and reports it (MG3020).</summary>
+    public int MaxArchiveEntries { get; init; } = 100_000;
+
+    /// <summary>
+    /// How long scanning one file may take before the scan stops and reports it (MG3021); <see cref="TimeSpan.Zero"/> or less
+    /// means no limit. Checked while the file is read, decompressed and walked, so a crafted file cannot hang the build.
+    /// </summary>
+    public TimeSpan MaxScanTime { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Extra globals the user allows (their own classes), as <c>module.name</c>. They extend the allowlist and can
@@ -53,6 +68,9 @@ public sealed class ScanOptions
                 .Append(EngineInfo.Version).Append('\n')
                 .Append(MaxContainerDepth).Append('\n')
                 .Append(MaxDecompressedBytes).Append('\n')
+                .Append(MaxTotalDecompressedBytes).Append('\n')
+                .Append(MaxArchiveEntries).Append('\n')
+                .Append(MaxScanTime.Ticks).Append('\n')
                 .Append(string.Join("\n", _allowedGlobals));
             using var sha = SHA256.Create();
             return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString()))).Replace("-", string.Empty);

@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using ModelGuard.Engine.Formats.Tar;
 using ModelGuard.Engine.IO;
+using ModelGuard.Engine.Limits;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Scanning;
@@ -13,7 +14,6 @@ namespace ModelGuard.Engine.Scanning;
 /// </summary>
 internal static class TarContainerScanner
 {
-    private const int MaxEntries = 100_000;
     private const int MaxMetadataBytes = 1024 * 1024;
 
     public static void Scan(ScanContext context, Stream archive, string? member, int depth)
@@ -28,9 +28,12 @@ internal static class TarContainerScanner
         {
             for (var entries = 0; ; entries++)
             {
-                if (entries > MaxEntries)
+                ScanDeadline.Check();
+                if (entries >= context.Options.MaxArchiveEntries)
                 {
-                    throw new TarFormatException($"the archive has more than {MaxEntries} entries");
+                    throw new ScanLimitExceededException(
+                        ScanLimit.ArchiveEntries,
+                        $"the tar archive has more than {context.Options.MaxArchiveEntries} entries, the limit for one archive (ScanOptions.MaxArchiveEntries); the rest of it was not verified");
                 }
 
                 if (!ReadBlock(archive, block))

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using ModelGuard.Engine.Formats.Zip;
 using ModelGuard.Engine.IO;
+using ModelGuard.Engine.Limits;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Scanning;
@@ -25,7 +26,7 @@ internal static class ZipContainerScanner
         ZipCentralDirectory directory;
         try
         {
-            directory = ZipCentralDirectory.Read(archive);
+            directory = ZipCentralDirectory.Read(archive, context.Options.MaxArchiveEntries);
         }
         catch (ZipFormatException ex)
         {
@@ -59,6 +60,7 @@ internal static class ZipContainerScanner
         {
             foreach (var entry in directory.Entries)
             {
+                ScanDeadline.Check();
                 if (entry.Name.EndsWith("/", StringComparison.Ordinal) && entry.UncompressedSize == 0)
                 {
                     continue;
@@ -84,7 +86,8 @@ internal static class ZipContainerScanner
 
         try
         {
-            using var content = new Crc32ReadStream(ZipEntryReader.Open(archive, entry, context.Options.MaxDecompressedBytes));
+            var data = ZipEntryReader.Open(archive, entry, context.Options.MaxDecompressedBytes);
+            using var content = new Crc32ReadStream(data.CanSeek ? data : context.Decompression.Charge(data));
             ReportHeaderMismatch(context, entry, name);
             var format = ContentDispatcher.Scan(context, content, name, depth, pickleExpected: IsPickleName(entry.Name));
             if (format == ContentFormat.Pickle && !entry.IsEncrypted && entry.UncompressedSize <= MaxChecksummedMemberBytes
@@ -97,7 +100,11 @@ internal static class ZipContainerScanner
         {
             context.Report(RuleCatalog.UninspectableContent, name, null, $"{ex.Message.TrimEnd('.')}. Its content could not be verified");
         }
-        catch (Exception ex) when (ex is ZipFormatException or InvalidDataException or DecompressionLimitExceededException)
+        catch (DecompressionLimitExceededException ex)
+        {
+            context.Report(RuleCatalog.ScanLimitExceeded, name, null, $"the member expands to more than {ex.Limit} bytes, the limit for one decompressed stream (ScanOptions.MaxDecompressedBytes); the rest of its content was not verified");
+        }
+        catch (Exception ex) when (ex is ZipFormatException or InvalidDataException)
         {
             context.Report(RuleCatalog.UninspectableContent, name, null, $"the member cannot be read: {ex.Message.TrimEnd('.')}. Its content could not be verified");
         }

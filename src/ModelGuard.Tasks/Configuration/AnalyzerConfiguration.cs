@@ -73,9 +73,25 @@ internal sealed class AnalyzerConfiguration
         var seen = new HashSet<string>(pathComparer);
         foreach (var file in configFiles)
         {
-            if (!string.IsNullOrWhiteSpace(file) && seen.Add(Path.GetFullPath(file)))
+            if (string.IsNullOrWhiteSpace(file))
             {
-                paths.Add(Path.GetFullPath(file));
+                continue;
+            }
+
+            string fullPath;
+            try
+            {
+                fullPath = Path.GetFullPath(file);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+            {
+                problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, null, 0, $"the configuration file path '{file}' is not valid ({ex.Message}); its settings are not applied"));
+                continue;
+            }
+
+            if (seen.Add(fullPath))
+            {
+                paths.Add(fullPath);
             }
         }
 
@@ -113,8 +129,21 @@ internal sealed class AnalyzerConfiguration
                 continue;
             }
 
+            AnalyzerConfig parsed;
+            try
+            {
+                parsed = AnalyzerConfig.Parse(text, path);
+            }
+#pragma warning disable CA1031 // Whatever Roslyn throws on one odd file: that file's settings are not applied (MG9004), the others are.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, path, 0, $"the configuration file cannot be parsed ({ex.GetType().Name}: {ex.Message}); its settings are not applied"));
+                continue;
+            }
+
             problems.AddRange(FindInvalidSeverities(text, path));
-            configs.Add(AnalyzerConfig.Parse(text, path));
+            configs.Add(parsed);
             read.Add(path);
         }
 
@@ -139,6 +168,10 @@ internal sealed class AnalyzerConfiguration
         }
     }
 
+    /// <summary>A configuration that applies no setting, with the reason as an MG9004 problem (fail closed: the defaults apply).</summary>
+    public static AnalyzerConfiguration Unavailable(string reason)
+        => new(null, new List<ConfigProblem> { new(RuleCatalog.InvalidAnalyzerConfiguration, null, 0, reason) }, Array.Empty<string>());
+
     /// <summary>The settings for one model file (its full path). Roslyn's problems with them are added to <see cref="Problems"/>.</summary>
     public FileSettings ForFile(string fullPath)
     {
@@ -147,7 +180,24 @@ internal sealed class AnalyzerConfiguration
             return FileSettings.Empty;
         }
 
-        var options = _set.GetOptionsForSourcePath(fullPath);
+        AnalyzerConfigOptionsResult options;
+        try
+        {
+            options = _set.GetOptionsForSourcePath(fullPath);
+        }
+#pragma warning disable CA1031 // Roslyn failing on one path: that file gets the defaults (fail closed) and the problem is reported.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var message = $"the analyzer configuration cannot be applied to '{fullPath}' ({ex.GetType().Name}: {ex.Message}); the defaults apply to it";
+            if (_reportedMessages.Add(message))
+            {
+                _problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, null, 0, message));
+            }
+
+            return FileSettings.Empty;
+        }
+
         foreach (var diagnostic in options.Diagnostics)
         {
             AddRoslynDiagnostic(diagnostic);

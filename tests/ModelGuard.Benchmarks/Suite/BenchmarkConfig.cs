@@ -29,7 +29,7 @@ internal static class BenchmarkConfig
             .AddColumn(StatisticColumn.Median)
             .AddExporter(MarkdownExporter.GitHub)
             .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
-            .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend))
+            .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend).WithMaxParameterColumnWidth(40))
             .WithArtifactsPath(artifacts)
-            .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+            .WithOptions(ConfigOptions.DisableLogFile);
 }

@@ -105,7 +105,7 @@ public sealed class ContainerScanningTests
             bytes = zip.ToArray();
         }
 
-        var finding = ScanHelpers.Scan(bytes).Single(RuleIds.UninspectableContent);
+        var finding = ScanHelpers.Scan(bytes).Single(RuleIds.ScanLimitExceeded);
         Assert.Contains("nesting limit", finding.Message, StringComparison.Ordinal);
     }
 

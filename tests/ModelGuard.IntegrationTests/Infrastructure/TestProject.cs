@@ -12,15 +12,19 @@ public sealed class TestProject
     private readonly List<string> _items = new();
     private readonly List<string> _properties = new();
 
-    internal TestProject(PackageFixture fixture, string directory)
+    internal TestProject(PackageFixture fixture, string directory, string name = "Consumer")
     {
         _fixture = fixture;
         Directory = directory;
+        Name = name;
     }
 
     public string Directory { get; }
 
-    public string ProjectPath => Path.Combine(Directory, "Consumer.csproj");
+    /// <summary>The project's name (the file name of its .csproj); projects built together in one solution need distinct names.</summary>
+    public string Name { get; }
+
+    public string ProjectPath => Path.Combine(Directory, Name + ".csproj");
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="relativePath"/> and adds it as a <paramref name="itemType"/> item.</summary>
     public TestProject AddFile(string itemType, string relativePath, byte[] content, string extraAttributes = "")
@@ -65,6 +69,18 @@ public sealed class TestProject
     /// <summary>Writes the project and runs <c>dotnet build</c> on it (normal verbosity, so the task's summary line shows).</summary>
     public async Task<ProcessResult> BuildAsync()
     {
+        Write();
+        return await ProcessRunner.RunAsync(
+            ProcessRunner.DotnetPath,
+            new[] { "build", ProjectPath, "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" },
+            Directory,
+            _fixture.BuildEnvironment).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the project file (and a class so it compiles) without building it: for builds of several projects at once.</summary>
+    public void Write()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
         var project = new StringBuilder();
         project.AppendLine("""<Project Sdk="Microsoft.NET.Sdk">""");
         project.AppendLine("  <PropertyGroup>");
@@ -88,11 +104,5 @@ public sealed class TestProject
         project.AppendLine("</Project>");
         File.WriteAllText(ProjectPath, project.ToString());
         File.WriteAllText(Path.Combine(Directory, "Class1.cs"), "namespace Consumer;\n\npublic static class Class1\n{\n}\n");
-
-        return await ProcessRunner.RunAsync(
-            ProcessRunner.DotnetPath,
-            new[] { "build", ProjectPath, "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" },
-            Directory,
-            _fixture.BuildEnvironment).ConfigureAwait(false);
     }
 }

@@ -18,11 +18,17 @@ internal sealed class PickleDisassembler
     private const int HighestProtocol = 5;
 
     private readonly BufferedByteReader _reader;
-    private readonly byte[] _line = new byte[MaxTextBytes];
-    private readonly byte[] _scratch = new byte[MaxTextBytes];
+    // Allocated on first use: most pickles never need them (arguments are read in place from the reader's buffer, and
+    // protocol 2+ pickles rarely have line arguments), and a build scans thousands of small ones.
+    private byte[]? _lineBuffer;
+    private byte[]? _scratchBuffer;
     private long _frameEnd = -1;
 
     public PickleDisassembler(BufferedByteReader reader) => _reader = reader;
+
+    private byte[] Line => _lineBuffer ??= new byte[MaxTextBytes];
+
+    private byte[] Scratch => _scratchBuffer ??= new byte[MaxTextBytes];
 
     /// <summary>Offset of the next opcode.</summary>
     public long Position => _reader.Position;
@@ -204,7 +210,7 @@ internal sealed class PickleDisassembler
                         return new PickleInstruction(op, offset, payloadLength: length);
                     }
 
-                    if (!PythonLiterals.TryDecodeQuotedString(_line.AsSpan(0, kept), out var text))
+                    if (!PythonLiterals.TryDecodeQuotedString(Line.AsSpan(0, kept), out var text))
                     {
                         throw new PickleFormatException(offset, "STRING argument is not a correctly quoted string");
                     }
@@ -220,7 +226,7 @@ internal sealed class PickleDisassembler
                         return new PickleInstruction(op, offset, payloadLength: length);
                     }
 
-                    if (!PythonLiterals.TryDecodeRawUnicodeEscape(_line.AsSpan(0, kept), out var text))
+                    if (!PythonLiterals.TryDecodeRawUnicodeEscape(Line.AsSpan(0, kept), out var text))
                     {
                         throw new PickleFormatException(offset, "UNICODE argument has a malformed \\u or \\U escape");
                     }
@@ -260,7 +266,7 @@ internal sealed class PickleDisassembler
                     var length = ReadLine(op, offset, out var kept);
                     for (var i = 0; i < kept; i++)
                     {
-                        if (_line[i] >= 0x80)
+                        if (Line[i] >= 0x80)
                         {
                             throw new PickleFormatException(offset, "PERSID argument is not ASCII");
                         }
@@ -368,7 +374,7 @@ internal sealed class PickleDisassembler
         ReadOnlySpan<byte> span;
         if (!_reader.TryTakeBuffered((int)length, out span))
         {
-            var copy = _scratch.AsSpan(0, (int)length);
+            var copy = Scratch.AsSpan(0, (int)length);
             if (!_reader.TryReadExact(copy))
             {
                 throw Truncated(op, offset, $"its {length}-byte payload is cut short");
@@ -464,7 +470,7 @@ internal sealed class PickleDisassembler
             return buffered;
         }
 
-        var span = _scratch.AsSpan(0, count);
+        var span = Scratch.AsSpan(0, count);
         if (!_reader.TryReadExact(span))
         {
             throw Truncated(op, offset, $"its {count}-byte argument is cut short");
@@ -475,7 +481,7 @@ internal sealed class PickleDisassembler
 
     private long ReadLine(PickleOpcode op, long offset, out int kept)
     {
-        var length = _reader.ReadLine(_line, out kept);
+        var length = _reader.ReadLine(Line, out kept);
         if (length < 0)
         {
             throw Truncated(op, offset, "its argument has no terminating newline");
@@ -492,7 +498,7 @@ internal sealed class PickleDisassembler
             throw new PickleFormatException(offset, $"{Name(op)} argument is {length} bytes long");
         }
 
-        return PythonLiterals.Latin1Decode(_line.AsSpan(0, kept));
+        return PythonLiterals.Latin1Decode(Line.AsSpan(0, kept));
     }
 
     private string ReadName(PickleOpcode op, long offset, string what)
@@ -508,7 +514,7 @@ internal sealed class PickleDisassembler
             throw new PickleFormatException(offset, $"{Name(op)} {what} is {length} bytes long");
         }
 
-        if (!PythonLiterals.TryDecodeUtf8Strict(_line.AsSpan(0, kept), out var text))
+        if (!PythonLiterals.TryDecodeUtf8Strict(Line.AsSpan(0, kept), out var text))
         {
             throw new PickleFormatException(offset, $"{Name(op)} {what} is not valid UTF-8");
         }

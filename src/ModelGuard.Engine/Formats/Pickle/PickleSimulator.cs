@@ -19,6 +19,12 @@ internal sealed class PickleSimulator
     /// <summary>Most memo entries.</summary>
     public const int MaxMemoEntries = 50_000_000;
 
+    /// <summary>Most pickles nested inside each other (joblib object arrays carry a pickle of their own, which can carry another).</summary>
+    public const int MaxNestedPickles = 32;
+
+    /// <summary>Opcodes run between two checks of the scan's time budget.</summary>
+    private const int DeadlineCheckMask = 4096 - 1;
+
     // The stack and the mark stack are plain arrays: values are pushed and popped per opcode, and the items above a mark
     // are read in place instead of being copied into a list.
     private Slot[] _stack = new Slot[64];
@@ -30,8 +36,19 @@ internal sealed class PickleSimulator
     private readonly List<PickleImport> _imports = new();
     private int _protocol;
     private PickleDisassembler? _disassembler;
+    private readonly int _nesting;
+    private int _executed;
 
-    public PickleSimulator(ExtensionRegistry extensions) => _extensions = extensions;
+    public PickleSimulator(ExtensionRegistry extensions)
+        : this(extensions, nesting: 0)
+    {
+    }
+
+    private PickleSimulator(ExtensionRegistry extensions, int nesting)
+    {
+        _extensions = extensions;
+        _nesting = nesting;
+    }
 
     /// <summary>The value STOP returned (what pickle.load hands the caller), once Run returned true.</summary>
     public PickleValue? Result { get; private set; }
@@ -58,6 +75,11 @@ internal sealed class PickleSimulator
             }
 
             first = false;
+            if ((++_executed & DeadlineCheckMask) == 0)
+            {
+                Limits.ScanDeadline.Check();
+            }
+
             if (Execute(instruction))
             {
                 return true;
@@ -168,7 +190,7 @@ internal sealed class PickleSimulator
             case PickleOpcode.Tuple1:
             case PickleOpcode.Tuple2:
             case PickleOpcode.Tuple3:
-                Push(ins, new TupleValue(PopMany(ins, ins.Opcode - PickleOpcode.Tuple1 + 1)));
+                Push(ins, PopSmallTuple(ins, ins.Opcode - PickleOpcode.Tuple1 + 1));
                 break;
             case PickleOpcode.EmptyList:
                 Push(ins, OpaqueValue.List);
@@ -429,7 +451,12 @@ internal sealed class PickleSimulator
     /// <summary>Runs a pickle embedded in this one (joblib writes object arrays as a nested pickle) and keeps its imports.</summary>
     internal void RunNested(PickleDisassembler disassembler, long offset)
     {
-        var nested = new PickleSimulator(_extensions);
+        if (_nesting >= MaxNestedPickles)
+        {
+            throw new PickleFormatException(offset, $"joblib object arrays nest more than {MaxNestedPickles} pickles deep; the stream was not analysed further");
+        }
+
+        var nested = new PickleSimulator(_extensions, _nesting + 1);
         if (!nested.Run(disassembler))
         {
             throw new PickleFormatException(offset, "the data ends where joblib expects a nested pickle with an object array");
@@ -459,16 +486,52 @@ internal sealed class PickleSimulator
                 origin.MarkArgument();
                 break;
             case TupleValue t:
-                UseAsArguments(t.Items);
+                MarkTupleArguments(t);
                 break;
         }
     }
 
-    private static void UseAsArguments(IReadOnlyList<PickleValue> values)
+    /// <summary>
+    /// Marks every import inside a tuple as an argument. Tuples nest without bound (TUPLE1 repeated a million times) and share
+    /// items (DUP, memo GET: a chain of 64 such tuples holds 2^64 paths), so they are walked with an explicit stack and each
+    /// tuple only once per file: tuples never change and marking is idempotent.
+    /// </summary>
+    private static void MarkTupleArguments(TupleValue root)
     {
-        for (var i = 0; i < values.Count; i++)
+        if (root.ArgumentsMarked || root.Count == 0)
         {
-            UseAsArgument(values[i]);
+            return;
+        }
+
+        root.ArgumentsMarked = true;
+        Stack<TupleValue>? pending = null;
+        var current = root;
+        while (true)
+        {
+            // Count and the indexer of the sealed TupleValue, not its IReadOnlyList view: no interface call per item.
+            for (var i = 0; i < current.Count; i++)
+            {
+                switch (current[i])
+                {
+                    case GlobalValue g:
+                        g.Import.MarkArgument();
+                        break;
+                    case CallResultValue { Origin: { } origin }:
+                        origin.MarkArgument();
+                        break;
+                    case TupleValue { ArgumentsMarked: false } inner when inner.Count > 0:
+                        inner.ArgumentsMarked = true;
+                        (pending ??= new Stack<TupleValue>()).Push(inner);
+                        break;
+                }
+            }
+
+            if (pending is null || pending.Count == 0)
+            {
+                return;
+            }
+
+            current = pending.Pop();
         }
     }
 
@@ -571,7 +634,8 @@ internal sealed class PickleSimulator
         return value;
     }
 
-    private PickleValue[] PopMany(in PickleInstruction ins, int count)
+    /// <summary>Pops the top <paramref name="count"/> (1 to 3) values into a tuple (TUPLE1-3).</summary>
+    private TupleValue PopSmallTuple(in PickleInstruction ins, int count)
     {
         if (_count - Fence < count)
         {
@@ -579,9 +643,9 @@ internal sealed class PickleSimulator
         }
 
         var start = _count - count;
-        var items = ToArray(Items(start));
+        var tuple = new TupleValue(count, _stack[start].Value, count > 1 ? _stack[start + 1].Value : null, count > 2 ? _stack[start + 2].Value : null);
         Truncate(start);
-        return items;
+        return tuple;
     }
 
     /// <summary>Pops the top mark and returns it: the items above it stay readable with <see cref="Items"/> until <see cref="Truncate"/>.</summary>

@@ -109,14 +109,91 @@ internal sealed class CallResultValue : PickleValue
 }
 
 /// <summary>A tuple with its items (arguments of calls are tuples).</summary>
-internal sealed class TupleValue : PickleValue
+internal sealed class TupleValue : PickleValue, IReadOnlyList<PickleValue>
 {
     public static readonly TupleValue Empty = new(System.Array.Empty<PickleValue>());
 
-    /// <summary>Takes <paramref name="items"/> as the tuple's items (the array is not copied and must not change afterwards).</summary>
-    public TupleValue(PickleValue[] items) => Items = items;
+    // Tuples of up to three items (TUPLE1-3, most argument and shape tuples) keep them in fields: one object per tuple, not two.
+    private readonly PickleValue[]? _many;
+    private readonly PickleValue? _first;
+    private readonly PickleValue? _second;
+    private readonly PickleValue? _third;
+    private readonly int _count;
 
-    public IReadOnlyList<PickleValue> Items { get; }
+    /// <summary>Takes <paramref name="items"/> as the tuple's items (the array is not copied and must not change afterwards).</summary>
+    public TupleValue(PickleValue[] items)
+    {
+        _count = items.Length;
+        switch (items.Length)
+        {
+            case 0:
+                break;
+            case 1:
+                _first = items[0];
+                break;
+            case 2:
+                _first = items[0];
+                _second = items[1];
+                break;
+            case 3:
+                _first = items[0];
+                _second = items[1];
+                _third = items[2];
+                break;
+            default:
+                _many = items;
+                break;
+        }
+    }
+
+    /// <summary>A tuple of one to three items.</summary>
+    public TupleValue(int count, PickleValue first, PickleValue? second, PickleValue? third)
+    {
+        if (count is < 1 or > 3)
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(count));
+        }
+
+        _count = count;
+        _first = first;
+        _second = count > 1 ? second : null;
+        _third = count > 2 ? third : null;
+    }
+
+    public IReadOnlyList<PickleValue> Items => this;
+
+    public int Count => _count;
+
+    public PickleValue this[int index]
+    {
+        get
+        {
+            if ((uint)index >= (uint)_count)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(index));
+            }
+
+            return _many is not null ? _many[index] : index switch
+            {
+                0 => _first!,
+                1 => _second!,
+                _ => _third!,
+            };
+        }
+    }
+
+    public IEnumerator<PickleValue> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Set once the imports inside were marked as call arguments (the walk visits each tuple once; see PickleSimulator).</summary>
+    public bool ArgumentsMarked { get; set; }
 
     public override string Describe() => "a tuple";
 }

@@ -40,8 +40,11 @@ internal sealed class ZipCentralDirectory
     public bool IsZip64 { get; }
 
     /// <summary>Reads the central directory of the zip archive in a readable, seekable stream.</summary>
+    /// <param name="archive">The archive.</param>
+    /// <param name="maxEntries">The most records read; more (declared or present) is a scan limit, not a format error.</param>
     /// <exception cref="ZipFormatException">The stream is not a zip archive or its directory is malformed.</exception>
-    public static ZipCentralDirectory Read(Stream archive)
+    /// <exception cref="Limits.ScanLimitExceededException">The archive has more than <paramref name="maxEntries"/> entries.</exception>
+    public static ZipCentralDirectory Read(Stream archive, int maxEntries = int.MaxValue)
     {
         if (archive is null)
         {
@@ -86,7 +89,12 @@ internal sealed class ZipCentralDirectory
         }
 
         var start = recordedOffset + prefix;
-        var entries = ReadEntries(archive, start, size, prefix, end.EntryCount);
+        if (end.EntryCount > maxEntries)
+        {
+            throw TooManyEntries(maxEntries);
+        }
+
+        var entries = ReadEntries(archive, start, size, prefix, end.EntryCount, maxEntries);
         return new ZipCentralDirectory(entries, prefix, start, size, end.EndRecordOffset, end.IsZip64);
     }
 
@@ -104,7 +112,10 @@ internal sealed class ZipCentralDirectory
         }
     }
 
-    private static List<ZipEntry> ReadEntries(Stream archive, long start, long size, long prefix, long declaredCount)
+    private static Limits.ScanLimitExceededException TooManyEntries(int maxEntries)
+        => new(Limits.ScanLimit.ArchiveEntries, $"the zip archive has more than {maxEntries} entries, the limit for one archive (ScanOptions.MaxArchiveEntries); it was not verified");
+
+    private static List<ZipEntry> ReadEntries(Stream archive, long start, long size, long prefix, long declaredCount, int maxEntries)
     {
         // Not preallocated from the declared count: the list grows only with records actually present.
         var entries = new List<ZipEntry>();
@@ -114,6 +125,11 @@ internal sealed class ZipCentralDirectory
         // miniz and torch read; a scanner must see any record either of them would.
         while (reader.TryEnsure(4) && BinaryPrimitives.ReadUInt32LittleEndian(reader.Peek(4)) == ZipConstants.CentralHeaderSignature)
         {
+            if (entries.Count >= maxEntries)
+            {
+                throw TooManyEntries(maxEntries);
+            }
+
             entries.Add(ReadEntry(reader, entries.Count, prefix));
         }
 

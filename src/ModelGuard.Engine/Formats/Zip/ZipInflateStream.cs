@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Compression;
+using ModelGuard.Engine.IO;
 
 namespace ModelGuard.Engine.Formats.Zip;
 
@@ -9,12 +10,11 @@ namespace ModelGuard.Engine.Formats.Zip;
 /// the output would pass the cap (a zip bomb) and turning corrupt deflate data into a <see cref="ZipFormatException"/>.
 /// Forward-only; disposing it disposes the window but not the archive.
 /// </summary>
-internal sealed class ZipInflateStream : Stream
+internal sealed class ZipInflateStream : ForwardReadStream
 {
     private readonly DeflateStream _inflater;
     private readonly ZipEntry _entry;
     private readonly long _maxBytes;
-    private long _produced;
     private bool _disposed;
     private byte[]? _single;
 
@@ -26,19 +26,6 @@ internal sealed class ZipInflateStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException("The inflated length of a deflate member is only known after reading it.");
-
-    /// <summary>Bytes produced so far.</summary>
-    public override long Position
-    {
-        get => _produced;
-        set => throw new NotSupportedException("Deflate member streams are forward-only.");
-    }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -63,7 +50,7 @@ internal sealed class ZipInflateStream : Stream
         }
 
         // Ask for one byte more than the cap allows, so output that reaches past the cap is seen rather than cut off.
-        var allowed = _maxBytes - _produced;
+        var allowed = _maxBytes - Delivered;
         var request = allowed >= count ? count : (int)allowed + 1;
         int read;
         try
@@ -73,17 +60,17 @@ internal sealed class ZipInflateStream : Stream
         catch (InvalidDataException ex)
         {
             throw new ZipFormatException(
-                $"Entry {ZipNameDecoder.ForMessage(_entry.Name)}: the deflate data at offset {_entry.DataOffset} is corrupt after {_produced} inflated bytes ({ex.Message}).",
+                $"Entry {ZipNameDecoder.ForMessage(_entry.Name)}: the deflate data at offset {_entry.DataOffset} is corrupt after {Delivered} inflated bytes ({ex.Message}).",
                 ex);
         }
 
         if (read > allowed)
         {
-            throw new ZipFormatException(
-                $"Entry {ZipNameDecoder.ForMessage(_entry.Name)} inflates past the limit of {_maxBytes} bytes ({_entry.CompressedSize} compressed bytes, declared uncompressed size {_entry.UncompressedSize}); decompression stopped as a likely zip bomb.");
+            // A limit, not a format error: the scanner reports it as such (MG3020).
+            throw new ModelGuard.Engine.IO.DecompressionLimitExceededException(_maxBytes);
         }
 
-        _produced += read;
+        Delivered += read;
         return read;
     }
 
@@ -92,16 +79,6 @@ internal sealed class ZipInflateStream : Stream
         _single ??= new byte[1];
         return Read(_single, 0, 1) == 1 ? _single[0] : -1;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("Deflate member streams are forward-only.");
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException("Zip member streams are read-only.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Zip member streams are read-only.");
 
     protected override void Dispose(bool disposing)
     {

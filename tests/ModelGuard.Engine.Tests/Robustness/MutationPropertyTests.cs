@@ -1,0 +1,119 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ModelGuard.Engine.Rules;
+using ModelGuard.Engine.Scanning;
+
+namespace ModelGuard.Engine.Tests.Robustness;
+
+/// <summary>
+/// Property: whatever is done to a real file (bit flips, truncations, inserted bytes, length fields set to 0, 2^32-1,
+/// 2^63-1, 2^64-1 or the file length ± 1, ...), ModelScanner.Scan ends in findings or a clean result within the time bound:
+/// never an exception, never MG9001 (an internal error is a bug), never the time limit. The seed is fixed per file, so a
+/// failure reproduces; its message names the seed, the mutation and a copy of the input.
+/// </summary>
+public sealed class MutationPropertyTests
+{
+    /// <summary>Mutations per corpus file (about 170 files: some 17,000 scans).</summary>
+    private const int MutationsPerFile = 100;
+
+    /// <summary>The per-file time bound: the engine stops at it (MG3021), and the test fails if it is reached.</summary>
+    private static readonly TimeSpan TimeBound = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Production options, except that a decompressed stream may produce 4 MiB (32 MiB per file): mutated bombs would otherwise
+    /// spend the suite's time decompressing, which the limit tests cover on their own.
+    /// </summary>
+    private static readonly ScanOptions Options = new()
+    {
+        MaxScanTime = TimeBound,
+        MaxDecompressedBytes = 4L * 1024 * 1024,
+        MaxTotalDecompressedBytes = 32L * 1024 * 1024,
+    };
+
+    public static TheoryData<string> CorpusFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in RobustnessCorpus.Names)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_corpus_covers_fixtures_peer_files_and_generated_checkpoints()
+    {
+        var names = RobustnessCorpus.Names;
+        Assert.True(names.Count(n => n.StartsWith("fixtures/", StringComparison.Ordinal)) > 100, string.Join("\n", names));
+        Assert.True(names.Count(n => n.StartsWith("picklescan/", StringComparison.Ordinal)) > 20, string.Join("\n", names));
+        Assert.Contains("generated/deflated.pt", names);
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public void Mutated_files_end_in_findings_or_a_clean_result(string name)
+    {
+        var original = RobustnessCorpus.Read(name);
+        var seed = StableSeed(name);
+        var mutator = new Mutator(original, seed);
+        var scanner = new ModelScanner(Options);
+        var displayName = Path.GetFileName(name);
+        for (var i = 0; i < MutationsPerFile; i++)
+        {
+            var input = mutator.Next(out var mutation);
+            string? problem = null;
+            var stopwatch = Stopwatch.StartNew();
+            try
+            {
+                using var stream = new MemoryStream(input, writable: false);
+                var result = scanner.Scan(stream, displayName);
+                stopwatch.Stop();
+                if (result.Findings.FirstOrDefault(f => f.Rule.Id is RuleIds.InternalError or RuleIds.ScanTimeLimitExceeded) is { } bad)
+                {
+                    problem = bad.ToString();
+                }
+                else if (stopwatch.Elapsed > TimeBound)
+                {
+                    problem = $"the scan took {stopwatch.ElapsedMilliseconds} ms";
+                }
+            }
+            catch (Exception ex)
+            {
+                problem = "an exception escaped ModelScanner.Scan: " + ex;
+            }
+
+            if (problem is not null)
+            {
+                Assert.Fail(Report(name, seed, i, mutation, input, problem));
+            }
+        }
+    }
+
+    /// <summary>A seed that depends only on the name (string.GetHashCode is randomised per process).</summary>
+    internal static int StableSeed(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(name))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash & 0x7FFFFFFF);
+    }
+
+    private static string Report(string name, int seed, int index, string mutation, byte[] input, string problem)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "modelguard-mutation-failures");
+        Directory.CreateDirectory(folder);
+        var copy = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{name.Replace('/', '_')}-seed{seed}-mutation{index}.bin"));
+        File.WriteAllBytes(copy, input);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{name}, seed {seed}, mutation #{index} ({mutation}): {problem}\nThe mutated input ({input.Length} bytes) is in {copy}");
+    }
+}
