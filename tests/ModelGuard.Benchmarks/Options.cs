@@ -63,6 +63,10 @@ internal sealed class Options
           --bdn [args...]    run the BenchmarkDotNet suite; the remaining arguments go to BenchmarkDotNet (e.g. --filter *Dense*)
           --all              --check, then the whole BenchmarkDotNet suite
           --generate         only generate the inputs
+        Diagnostics (used to find what to optimise):
+          --profile-allocations FILE   allocations of one scan by type (GCAllocationTick sampling)
+          --scan-loop FILE N           scan FILE N times (for perf with DOTNET_PerfMapEnabled=1)
+          --task-cold-start            the task over the cached project three times in this fresh process
         Options:
           --quick            inputs 1/16 the size and 200 project files (a smoke run, not the targets)
           --only a,b         run only these checks: dense, bytes, checkpoint, memory, incremental, parallel, build
