@@ -56,7 +56,7 @@ internal static class ScanDeadline
 
     private static string Describe(TimeSpan limit)
         => limit.TotalSeconds >= 1 && limit.TotalSeconds == Math.Floor(limit.TotalSeconds)
-            ? string.Format(CultureInfo.InvariantCulture, "{0:0} seconds", limit.TotalSeconds)
+            ? string.Format(CultureInfo.InvariantCulture, limit.TotalSeconds == 1 ? "{0:0} second" : "{0:0} seconds", limit.TotalSeconds)
             : string.Format(CultureInfo.InvariantCulture, "{0:0} ms", limit.TotalMilliseconds);
 
     /// <summary>Restores the enclosing budget when disposed.</summary>
