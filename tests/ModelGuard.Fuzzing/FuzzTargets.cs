@@ -169,7 +169,7 @@ internal static class FuzzTargets
             _ = SafetensorsValidator.Validate(seekable, data.Length).Issues.Count;
         }
 
-        using (var forward = new ForwardOnlyStream(data))
+        using (var forward = new ForwardOnlyStream(data, maxChunk: 4099))
         {
             _ = SafetensorsValidator.Validate(forward, null).Issues.Count;
         }
@@ -247,7 +247,7 @@ internal static class FuzzTargets
     private static IEnumerable<Stream> Both(byte[] data)
     {
         yield return new MemoryStream(data, writable: false);
-        yield return new ForwardOnlyStream(data);
+        yield return new ForwardOnlyStream(data, maxChunk: 4099);
     }
 
     private static IEnumerable<(string, byte[])> GeneratedPickles()

@@ -1,14 +1,27 @@
 using System;
 using System.IO;
 
-namespace ModelGuard.Fuzzing;
+namespace ModelGuard.TestSupport;
 
-/// <summary>A stream that can only be read forward, like a decompressed archive member: the parsers take other paths for those.</summary>
-internal sealed class ForwardOnlyStream : Stream
+/// <summary>
+/// Wraps a stream so it can only be read forward, like a decompressed archive member: the parsers take other paths for
+/// those. <c>maxChunk</c> caps each read, so readers that assume full reads are caught too.
+/// </summary>
+public sealed class ForwardOnlyStream : Stream
 {
     private readonly Stream _inner;
+    private readonly int _maxChunk;
 
-    public ForwardOnlyStream(byte[] data) => _inner = new MemoryStream(data, writable: false);
+    public ForwardOnlyStream(Stream inner, int maxChunk = int.MaxValue)
+    {
+        _inner = inner;
+        _maxChunk = maxChunk;
+    }
+
+    public ForwardOnlyStream(byte[] data, int maxChunk = int.MaxValue)
+        : this(new MemoryStream(data, writable: false), maxChunk)
+    {
+    }
 
     public override bool CanRead => true;
 
@@ -24,7 +37,7 @@ internal sealed class ForwardOnlyStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 4099));
+    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, _maxChunk));
 
     public override void Flush()
     {
