@@ -52,7 +52,7 @@ internal static class CompressedContentScanner
         var label = kind == CompressionKind.Zlib ? "zlib" : "lzma";
         using var decoded = new FaultLatchingReadStream(context.Decompression.Charge(Decompressors.Open(kind, recorder ?? content, context.Options.MaxDecompressedBytes, leaveOpen: true)), IsDataFault);
         var decodedHead = new byte[WeakSniffBytes];
-        var count = ReadUpTo(decoded, decodedHead);
+        var count = decoded.ReadAtMost(decodedHead, decodedHead.Length);
         if (count == 0 || ContentSniffer.Sniff(decodedHead.AsSpan(0, count), null).Format == ContentFormat.Unknown)
         {
             // Not compressed after all (the header test passes for some ordinary binary data): start over.
@@ -110,22 +110,5 @@ internal static class CompressedContentScanner
 
         context.Report(RuleCatalog.UninspectableContent, member, 0, $"the content looked like a zlib or .lzma stream but was not, and it could not be read a second time (more than {ReplayLimit} bytes); it could not be verified");
         return null;
-    }
-
-    private static int ReadUpTo(Stream stream, byte[] buffer)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = stream.Read(buffer, total, buffer.Length - total);
-            if (read <= 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
     }
 }

@@ -36,7 +36,7 @@ internal static class ContentDispatcher
     {
         var head = new byte[ContentSniffer.HeadLength];
         var start = content.CanSeek ? content.Position : 0;
-        var count = ReadHead(content, head);
+        var count = content.ReadAtMost(head, head.Length);
         Stream replay;
         long? length = null;
         if (content.CanSeek)
@@ -183,21 +183,4 @@ internal static class ContentDispatcher
         ContentFormat.Xz => "xz stream",
         _ => format.ToString(),
     };
-
-    private static int ReadHead(Stream content, byte[] head)
-    {
-        var total = 0;
-        while (total < head.Length)
-        {
-            var read = content.Read(head, total, head.Length - total);
-            if (read <= 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
-    }
 }

@@ -132,7 +132,7 @@ internal static class TarContainerScanner
         }
 
         var buffer = new byte[padded];
-        if (!ReadExactly(archive, buffer))
+        if (archive.ReadAtMost(buffer, buffer.Length) < buffer.Length)
         {
             throw new TarFormatException($"the archive ends inside the metadata entry at offset {offset}");
         }
@@ -173,41 +173,13 @@ internal static class TarContainerScanner
 
     private static bool ReadBlock(Stream archive, byte[] block)
     {
-        var total = 0;
-        while (total < block.Length)
+        var read = archive.ReadAtMost(block, block.Length);
+        if (read > 0 && read < block.Length)
         {
-            var read = archive.Read(block, total, block.Length - total);
-            if (read <= 0)
-            {
-                if (total == 0)
-                {
-                    return false;
-                }
-
-                throw new TarFormatException("the archive ends inside a header block");
-            }
-
-            total += read;
+            throw new TarFormatException("the archive ends inside a header block");
         }
 
-        return true;
-    }
-
-    private static bool ReadExactly(Stream archive, byte[] buffer)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = archive.Read(buffer, total, buffer.Length - total);
-            if (read <= 0)
-            {
-                return false;
-            }
-
-            total += read;
-        }
-
-        return true;
+        return read > 0;
     }
 
     private static void Skip(Stream archive, long count, string name)

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using ModelGuard.Engine.IO;
 
 namespace ModelGuard.Engine.Formats.Numpy;
 
@@ -86,16 +87,9 @@ internal sealed class NpyHeader
 
     private static void ReadExactly(Stream content, byte[] buffer, int count, string what)
     {
-        var total = 0;
-        while (total < count)
+        if (content.ReadAtMost(buffer, count) < count)
         {
-            var read = content.Read(buffer, total, count - total);
-            if (read <= 0)
-            {
-                throw new FormatException($"the data ends inside {what}");
-            }
-
-            total += read;
+            throw new FormatException($"the data ends inside {what}");
         }
     }
 }

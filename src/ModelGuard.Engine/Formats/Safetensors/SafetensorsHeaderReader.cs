@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using ModelGuard.Engine.Formats.Json;
+using ModelGuard.Engine.IO;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Formats.Safetensors;
@@ -45,7 +46,7 @@ internal static class SafetensorsHeaderReader
         }
 
         var prefix = new byte[LengthFieldSize];
-        var got = ReadFully(content, prefix);
+        var got = content.ReadAtMost(prefix, prefix.Length);
         if (got < LengthFieldSize)
         {
             return Fail(
@@ -113,23 +114,6 @@ internal static class SafetensorsHeaderReader
             RuleCatalog.SafetensorsHeaderLengthOutOfBounds,
             0,
             $"the header length field says {n} bytes but only {Math.Max(0, available)} bytes follow it");
-
-    private static int ReadFully(Stream content, byte[] buffer)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = content.Read(buffer, total, buffer.Length - total);
-            if (read <= 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
-    }
 
     private static long CountRest(Stream content)
     {
