@@ -19,11 +19,15 @@ internal sealed class BufferedByteReader : IDisposable
     private int _end;
     private long _consumedBeforeBuffer;
 
+    // Where the stream was when the reader started, so a seekable stream can be read again from any earlier position; -1 otherwise.
+    private readonly long _origin;
+
     public BufferedByteReader(Stream stream, long baseOffset = 0)
     {
         _stream = stream;
         BaseOffset = baseOffset;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        _origin = stream.CanSeek ? stream.Position : -1;
     }
 
     /// <summary>Offset of the first byte this reader returns, relative to the enclosing file or member.</summary>
@@ -37,6 +41,75 @@ internal sealed class BufferedByteReader : IDisposable
 
     /// <summary>Bytes left in the underlying stream when it can tell (seekable), otherwise null.</summary>
     public long? Remaining => _stream.CanSeek ? (_end - _start) + (_stream.Length - _stream.Position) : null;
+
+    /// <summary>Whether <see cref="Rewind"/> works: the stream can seek.</summary>
+    public bool CanRewind => _origin >= 0;
+
+    /// <summary>
+    /// The reader's buffer, for a decoder that walks it in place instead of calling a method per byte: the bytes from
+    /// <see cref="BufferStart"/> to <see cref="BufferEnd"/> are the next unread ones; setting BufferStart consumes them.
+    /// </summary>
+    internal byte[] Buffer => _buffer;
+
+    internal int BufferStart
+    {
+        get => _start;
+        set => _start = value;
+    }
+
+    internal int BufferEnd => _end;
+
+    /// <summary>
+    /// Makes at least <paramref name="count"/> unread bytes (at most the buffer size) available from <see cref="BufferStart"/>,
+    /// moving the unread ones to the front of the buffer first; false when the stream ends before that many.
+    /// </summary>
+    public bool EnsureBuffered(int count)
+    {
+        if (_end - _start >= count)
+        {
+            return true;
+        }
+
+        if (_start > 0)
+        {
+            System.Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _consumedBeforeBuffer += _start;
+            _end -= _start;
+            _start = 0;
+        }
+
+        while (_end < count)
+        {
+            var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read <= 0)
+            {
+                return false;
+            }
+
+            _end += read;
+        }
+
+        return true;
+    }
+
+    /// <summary>Goes back to an earlier <see cref="Consumed"/> count, so the same bytes are read again (seekable streams only).</summary>
+    public void Rewind(long consumed)
+    {
+        if (!CanRewind || consumed < 0 || consumed > Consumed)
+        {
+            throw new InvalidOperationException("The reader can only go back to a position it has passed, on a seekable stream.");
+        }
+
+        if (consumed >= _consumedBeforeBuffer)
+        {
+            _start = (int)(consumed - _consumedBeforeBuffer);
+            return;
+        }
+
+        _stream.Position = _origin + consumed;
+        _consumedBeforeBuffer = consumed;
+        _start = _end = 0;
+    }
 
     /// <summary>Returns the next byte, or -1 at the end of the stream.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -23,7 +23,7 @@ internal static class LegacyTorchTar
             return false;
         }
 
-        using var session = new PickleStreamSession(content, 0);
+        using var session = new PickleStreamSession(content, 0, walkDataStreams: false); // the record count is read from the first stream's result
         try
         {
             var count = session.RunNext(out var failure);

@@ -19,7 +19,7 @@ internal static class PickleContentScanner
     /// </summary>
     public static bool Scan(ScanContext context, Stream content, string? member, bool needsConfirmation, long baseOffset = 0)
     {
-        using var session = new PickleStreamSession(content, baseOffset);
+        using var session = new PickleStreamSession(content, baseOffset, walkDataStreams: context.Options.WalkDataPickles);
         var streams = 0;
         try
         {

@@ -17,11 +17,21 @@ internal sealed class PickleStreamSession : System.IDisposable
     private readonly BufferedByteReader _reader;
     private readonly ExtensionRegistry _extensions = new();
     private readonly List<PickleImport> _imports = new();
+    private readonly DataPickleWalker? _walker;
 
-    public PickleStreamSession(Stream content, long baseOffset)
+    /// <summary>
+    /// <paramref name="walkDataStreams"/>: try <see cref="DataPickleWalker"/> on each stream first (seekable content only, as
+    /// an undecided walk reads the stream again). A stream it finishes comes back from <see cref="RunNext"/> as a simulator
+    /// that ran nothing, so its <see cref="PickleSimulator.Result"/> is unknown: callers that read results pass false.
+    /// </summary>
+    public PickleStreamSession(Stream content, long baseOffset, bool walkDataStreams)
     {
         _reader = new BufferedByteReader(content, baseOffset);
         Disassembler = new PickleDisassembler(_reader);
+        if (walkDataStreams && Disassembler.CanRestore)
+        {
+            _walker = new DataPickleWalker();
+        }
     }
 
     public PickleDisassembler Disassembler { get; }
@@ -39,8 +49,21 @@ internal sealed class PickleStreamSession : System.IDisposable
     public PickleSimulator? RunNext(out PickleFormatException? failure)
     {
         var simulator = new PickleSimulator(_extensions);
-        InFlight = simulator;
         failure = null;
+        if (_walker is not null)
+        {
+            // Plain data cannot import or call anything: when the walk vouches for the whole stream there is nothing to
+            // simulate. Otherwise the simulator decodes the stream again from its start.
+            var start = Disassembler.Save();
+            if (_walker.TryWalk(Disassembler))
+            {
+                return simulator;
+            }
+
+            Disassembler.Restore(start);
+        }
+
+        InFlight = simulator;
         try
         {
             if (!simulator.Run(Disassembler))

@@ -55,6 +55,12 @@ public sealed class ScanOptions
         }
     }
 
+    /// <summary>
+    /// Whether plain-data pickle streams are vouched for by <see cref="Formats.Pickle.DataPickleWalker"/> instead of the full
+    /// simulation. It never changes a verdict (tests compare every scan both ways), so it is not part of <see cref="Fingerprint"/>.
+    /// </summary>
+    internal bool WalkDataPickles { get; init; } = true;
+
     internal bool IsUserAllowed(string qualifiedName) => _allowedGlobalSet.Contains(qualifiedName);
 
     /// <summary>

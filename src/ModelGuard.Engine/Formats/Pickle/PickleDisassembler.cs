@@ -33,6 +33,21 @@ internal sealed class PickleDisassembler
     /// <summary>Offset of the next opcode.</summary>
     public long Position => _reader.Position;
 
+    /// <summary>The reader the opcodes come from (<see cref="DataPickleWalker"/> walks its buffer in place).</summary>
+    internal BufferedByteReader Reader => _reader;
+
+    /// <summary>Whether <see cref="Restore"/> can go back to a <see cref="Save"/>d point: the data can be read again.</summary>
+    public bool CanRestore => _reader.CanRewind;
+
+    /// <summary>Where decoding stands (position and open FRAME), to decode the same opcodes again later with <see cref="Restore"/>.</summary>
+    public Checkpoint Save() => new(_reader.Consumed, _frameEnd);
+
+    public void Restore(Checkpoint checkpoint)
+    {
+        _reader.Rewind(checkpoint.Consumed);
+        _frameEnd = checkpoint.FrameEnd;
+    }
+
     /// <summary>Reads one byte that is data, not an opcode (joblib writes raw array bytes between opcodes); -1 at the end.</summary>
     public int ReadRawByte() => _reader.ReadByte();
 
@@ -532,4 +547,17 @@ internal sealed class PickleDisassembler
     };
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 40) + "…";
+
+    internal readonly struct Checkpoint
+    {
+        public Checkpoint(long consumed, long frameEnd)
+        {
+            Consumed = consumed;
+            FrameEnd = frameEnd;
+        }
+
+        public long Consumed { get; }
+
+        public long FrameEnd { get; }
+    }
 }

@@ -82,60 +82,7 @@ internal static class PythonLiterals
         var i = 0;
         while (i < bytes.Length)
         {
-            var b = bytes[i];
-            if (b < 0x80)
-            {
-                builder.Append((char)b);
-                i++;
-                continue;
-            }
-
-            int need;
-            int codePoint;
-            int min;
-            if ((b & 0xE0) == 0xC0)
-            {
-                need = 1;
-                codePoint = b & 0x1F;
-                min = 0x80;
-            }
-            else if ((b & 0xF0) == 0xE0)
-            {
-                need = 2;
-                codePoint = b & 0x0F;
-                min = 0x800;
-            }
-            else if ((b & 0xF8) == 0xF0)
-            {
-                need = 3;
-                codePoint = b & 0x07;
-                min = 0x10000;
-            }
-            else
-            {
-                text = string.Empty;
-                return false;
-            }
-
-            if (i + need >= bytes.Length)
-            {
-                text = string.Empty;
-                return false;
-            }
-
-            for (var k = 1; k <= need; k++)
-            {
-                var c = bytes[i + k];
-                if ((c & 0xC0) != 0x80)
-                {
-                    text = string.Empty;
-                    return false;
-                }
-
-                codePoint = (codePoint << 6) | (c & 0x3F);
-            }
-
-            if (codePoint < min || codePoint > 0x10FFFF)
+            if (!TryReadCodePointSurrogatePass(bytes, ref i, out var codePoint))
             {
                 text = string.Empty;
                 return false;
@@ -149,12 +96,86 @@ internal static class PythonLiterals
             {
                 builder.Append((char)codePoint);
             }
-
-            i += need + 1;
         }
 
         text = builder.ToString();
         return true;
+    }
+
+    /// <summary>Whether <see cref="TryDecodeUtf8SurrogatePass"/> would succeed, without building the string.</summary>
+    public static bool IsUtf8SurrogatePass(ReadOnlySpan<byte> bytes)
+    {
+        var i = 0;
+        while (i < bytes.Length)
+        {
+            if (bytes[i] < 0x80)
+            {
+                i++;
+            }
+            else if (!TryReadCodePointSurrogatePass(bytes, ref i, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Decodes the code point at <paramref name="i"/> and moves past it; false on a malformed, overlong or out-of-range sequence.</summary>
+    private static bool TryReadCodePointSurrogatePass(ReadOnlySpan<byte> bytes, ref int i, out int codePoint)
+    {
+        var b = bytes[i];
+        if (b < 0x80)
+        {
+            codePoint = b;
+            i++;
+            return true;
+        }
+
+        int need;
+        int min;
+        if ((b & 0xE0) == 0xC0)
+        {
+            need = 1;
+            codePoint = b & 0x1F;
+            min = 0x80;
+        }
+        else if ((b & 0xF0) == 0xE0)
+        {
+            need = 2;
+            codePoint = b & 0x0F;
+            min = 0x800;
+        }
+        else if ((b & 0xF8) == 0xF0)
+        {
+            need = 3;
+            codePoint = b & 0x07;
+            min = 0x10000;
+        }
+        else
+        {
+            codePoint = 0;
+            return false;
+        }
+
+        if (i + need >= bytes.Length)
+        {
+            return false;
+        }
+
+        for (var k = 1; k <= need; k++)
+        {
+            var c = bytes[i + k];
+            if ((c & 0xC0) != 0x80)
+            {
+                return false;
+            }
+
+            codePoint = (codePoint << 6) | (c & 0x3F);
+        }
+
+        i += need + 1;
+        return codePoint >= min && codePoint <= 0x10FFFF;
     }
 
     /// <summary>Strict UTF-8, as GLOBAL and INST decode module and attribute names.</summary>

@@ -1,0 +1,513 @@
+using System;
+using System.Buffers.Binary;
+
+namespace ModelGuard.Engine.Formats.Pickle;
+
+/// <summary>
+/// A fast first pass over one pickle stream for the common case of plain data: numbers, strings, bytes, containers and
+/// memo references. Such a stream imports and calls nothing, so the only question is whether it loads without error,
+/// which depends on the stack depth, the marks and which memo indices are set, never on the values. The walker keeps
+/// just those and reads the opcodes in place in the reader's buffer, allocating nothing per opcode.
+/// It never reports anything: either it reaches STOP, and <see cref="PickleSimulator"/> would have found no import and no
+/// failure in the stream, or it stops at the first opcode it cannot vouch for (an import, a call, a persistent id, any
+/// error, any unusual encoding) and the caller runs the simulator on the same stream from its start.
+/// </summary>
+internal sealed class DataPickleWalker
+{
+    // Buffered bytes the loop asks for before each opcode: enough for any fixed-width opcode with its argument (FRAME and
+    // BINFLOAT take 9), so only the last opcodes of the data can find their argument cut short.
+    private const int Slack = 16;
+
+    // As often as the simulator checks the scan's time budget.
+    private const int DeadlineCheckMask = 4096 - 1;
+
+    // Memo indices beyond this distance from the entries set so far are left to the simulator (it keeps them sparse).
+    private const int MemoGrowthAllowance = 64 * 1024;
+
+    private int[] _marks = new int[16];
+    private ulong[] _memoSet = new ulong[64];
+    private int _memoWordsUsed;
+
+    /// <summary>
+    /// Walks one stream to its STOP. True when it is plain data that loads without error: the reader is then just past STOP.
+    /// False when the walk cannot decide; the reader is then anywhere in the stream and the caller must restore it.
+    /// </summary>
+    public bool TryWalk(PickleDisassembler disassembler)
+    {
+        Array.Clear(_memoSet, 0, _memoWordsUsed);
+        _memoWordsUsed = 0;
+        var reader = disassembler.Reader;
+        var buffer = reader.Buffer;
+        var pos = reader.BufferStart;
+        var end = reader.BufferEnd;
+        var depth = 0;
+        var fence = 0;
+        var markCount = 0;
+        var memoCount = 0;
+        var executed = 0;
+
+        // Copies of the fields for the hot cases; only TrySetMemo and a MARK past the array's end change the fields, and the
+        // copies are taken again after those.
+        var memoSet = _memoSet;
+        var memoWords = 0;
+        var marks = _marks;
+        while (true)
+        {
+            if (end - pos < Slack)
+            {
+                reader.BufferStart = pos;
+                reader.EnsureBuffered(Slack);
+                buffer = reader.Buffer;
+                pos = reader.BufferStart;
+                end = reader.BufferEnd;
+                if (pos == end)
+                {
+                    // No opcode left: the simulator tells an empty stream from a truncated one.
+                    return false;
+                }
+            }
+
+            if ((++executed & DeadlineCheckMask) == 0)
+            {
+                Limits.ScanDeadline.Check();
+            }
+
+            var available = end - pos;
+            switch ((PickleOpcode)buffer[pos])
+            {
+                case PickleOpcode.Stop:
+                    if (depth <= fence)
+                    {
+                        return false;
+                    }
+
+                    reader.BufferStart = pos + 1;
+                    return true;
+
+                case PickleOpcode.Mark:
+                    if (markCount >= PickleSimulator.MaxMarks)
+                    {
+                        return false;
+                    }
+
+                    if (markCount == marks.Length)
+                    {
+                        Array.Resize(ref _marks, _marks.Length * 2);
+                        marks = _marks;
+                    }
+
+                    marks[markCount++] = depth;
+                    fence = depth;
+                    pos++;
+                    continue;
+
+                case PickleOpcode.None:
+                case PickleOpcode.NewTrue:
+                case PickleOpcode.NewFalse:
+                case PickleOpcode.EmptyTuple:
+                case PickleOpcode.EmptyList:
+                case PickleOpcode.EmptyDict:
+                case PickleOpcode.EmptySet:
+                    pos++;
+                    break;
+                case PickleOpcode.BinInt1:
+                    if (available < 2)
+                    {
+                        return false;
+                    }
+
+                    pos += 2;
+                    break;
+                case PickleOpcode.BinInt2:
+                    if (available < 3)
+                    {
+                        return false;
+                    }
+
+                    pos += 3;
+                    break;
+                case PickleOpcode.BinInt:
+                    if (available < 5)
+                    {
+                        return false;
+                    }
+
+                    pos += 5;
+                    break;
+                case PickleOpcode.BinFloat:
+                    if (available < 9)
+                    {
+                        return false;
+                    }
+
+                    pos += 9;
+                    break;
+
+                case PickleOpcode.ShortBinUnicode:
+                case PickleOpcode.ShortBinString:
+                case PickleOpcode.ShortBinBytes:
+                case PickleOpcode.BinUnicode:
+                    {
+                        var header = buffer[pos] == (byte)PickleOpcode.BinUnicode ? 5 : 2;
+                        if (available < header)
+                        {
+                            return false;
+                        }
+
+                        long length = header == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
+                        if (length > PickleDisassembler.MaxTextBytes)
+                        {
+                            // Long strings are skipped unread, as the disassembler does (with a seek when it can).
+                            goto default;
+                        }
+
+                        var size = header + (int)length;
+                        if (available < size)
+                        {
+                            reader.BufferStart = pos;
+                            if (!reader.EnsureBuffered(size))
+                            {
+                                return false;
+                            }
+
+                            buffer = reader.Buffer;
+                            pos = reader.BufferStart;
+                            end = reader.BufferEnd;
+                        }
+
+                        // Latin-1 and bytes are always valid; a str must be the UTF-8 the unpickler accepts.
+                        if (buffer[pos] is (byte)PickleOpcode.ShortBinUnicode or (byte)PickleOpcode.BinUnicode
+                            && !IsUtf8(new ReadOnlySpan<byte>(buffer, pos + header, (int)length)))
+                        {
+                            return false;
+                        }
+
+                        pos += size;
+                        break;
+                    }
+
+                case PickleOpcode.Memoize:
+                    {
+                        if (depth <= fence)
+                        {
+                            return false;
+                        }
+
+                        // MEMOIZE numbers entries 0, 1, 2, ...: the next bit is almost always in a word already there and clear.
+                        var word = memoCount >> 6;
+                        var bit = 1UL << memoCount;
+                        if (word < memoWords && (memoSet[word] & bit) == 0 && memoCount < PickleSimulator.MaxMemoEntries)
+                        {
+                            memoSet[word] |= bit;
+                            memoCount++;
+                        }
+                        else
+                        {
+                            if (!TrySetMemo(memoCount, ref memoCount))
+                            {
+                                return false;
+                            }
+
+                            memoSet = _memoSet;
+                            memoWords = _memoWordsUsed;
+                        }
+
+                        pos++;
+                        continue;
+                    }
+
+                case PickleOpcode.BinPut:
+                case PickleOpcode.LongBinPut:
+                    {
+                        var size = buffer[pos] == (byte)PickleOpcode.BinPut ? 2 : 5;
+                        if (available < size || depth <= fence
+                            || !TrySetMemo(size == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4)), ref memoCount))
+                        {
+                            return false;
+                        }
+
+                        memoSet = _memoSet;
+                        memoWords = _memoWordsUsed;
+                        pos += size;
+                        continue;
+                    }
+
+                case PickleOpcode.BinGet:
+                    {
+                        if (available < 2)
+                        {
+                            return false;
+                        }
+
+                        var index = buffer[pos + 1];
+                        if ((index >> 6) >= memoWords || (memoSet[index >> 6] & (1UL << index)) == 0)
+                        {
+                            return false;
+                        }
+
+                        pos += 2;
+                        break;
+                    }
+
+                case PickleOpcode.LongBinGet:
+                    if (available < 5 || !IsMemoSet(BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4))))
+                    {
+                        return false;
+                    }
+
+                    pos += 5;
+                    break;
+
+                case PickleOpcode.Tuple1:
+                case PickleOpcode.Tuple2:
+                case PickleOpcode.Tuple3:
+                    {
+                        var count = buffer[pos] - (byte)PickleOpcode.Tuple1 + 1;
+                        if (depth - fence < count)
+                        {
+                            return false;
+                        }
+
+                        depth -= count - 1;
+                        pos++;
+                        continue;
+                    }
+
+                case PickleOpcode.Tuple:
+                case PickleOpcode.List:
+                case PickleOpcode.FrozenSet:
+                case PickleOpcode.Dict:
+                    {
+                        if (markCount == 0)
+                        {
+                            return false;
+                        }
+
+                        var mark = marks[--markCount];
+                        if (buffer[pos] == (byte)PickleOpcode.Dict && ((depth - mark) & 1) != 0)
+                        {
+                            return false;
+                        }
+
+                        depth = mark;
+                        fence = markCount == 0 ? 0 : marks[markCount - 1];
+                        pos++;
+                        break;
+                    }
+
+                case PickleOpcode.PopMark:
+                    if (markCount == 0)
+                    {
+                        return false;
+                    }
+
+                    depth = marks[--markCount];
+                    fence = markCount == 0 ? 0 : marks[markCount - 1];
+                    pos++;
+                    continue;
+
+                case PickleOpcode.Appends:
+                case PickleOpcode.AddItems:
+                case PickleOpcode.SetItems:
+                    {
+                        if (markCount == 0)
+                        {
+                            return false;
+                        }
+
+                        var mark = marks[--markCount];
+                        fence = markCount == 0 ? 0 : marks[markCount - 1];
+                        if ((buffer[pos] == (byte)PickleOpcode.SetItems && ((depth - mark) & 1) != 0) || mark <= fence)
+                        {
+                            return false;
+                        }
+
+                        depth = mark;
+                        pos++;
+                        continue;
+                    }
+
+                case PickleOpcode.Append:
+                    if (depth - fence < 2)
+                    {
+                        return false;
+                    }
+
+                    depth--;
+                    pos++;
+                    continue;
+                case PickleOpcode.SetItem:
+                    if (depth - fence < 3)
+                    {
+                        return false;
+                    }
+
+                    depth -= 2;
+                    pos++;
+                    continue;
+
+                case PickleOpcode.Pop:
+                    if (markCount > 0 && fence == depth)
+                    {
+                        markCount--;
+                        fence = markCount == 0 ? 0 : marks[markCount - 1];
+                    }
+                    else if (depth > fence)
+                    {
+                        depth--;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+
+                    pos++;
+                    continue;
+                case PickleOpcode.Dup:
+                    if (depth <= fence)
+                    {
+                        return false;
+                    }
+
+                    pos++;
+                    break;
+                case PickleOpcode.ReadOnlyBuffer:
+                    if (depth <= fence)
+                    {
+                        return false;
+                    }
+
+                    pos++;
+                    continue;
+
+                default:
+                    {
+                        // Everything else is rare in data (framing, long payloads, protocol 0 text): the disassembler decodes it,
+                        // with every check it makes. Imports, calls and persistent ids end the walk.
+                        if (!IsDelegatedData(buffer[pos]))
+                        {
+                            return false;
+                        }
+
+                        reader.BufferStart = pos;
+                        var effect = DecodeDelegated(disassembler, ref memoCount, depth > fence);
+                        if (effect < 0)
+                        {
+                            return false;
+                        }
+
+                        buffer = reader.Buffer;
+                        pos = reader.BufferStart;
+                        end = reader.BufferEnd;
+                        memoSet = _memoSet;
+                        memoWords = _memoWordsUsed;
+                        if (effect == 0)
+                        {
+                            continue;
+                        }
+
+                        break;
+                    }
+            }
+
+            // The opcode pushed one value.
+            if (depth >= PickleSimulator.MaxStackDepth)
+            {
+                return false;
+            }
+
+            depth++;
+        }
+    }
+
+    /// <summary>Opcodes the disassembler decodes for the walk: their values cannot import or call anything.</summary>
+    private static bool IsDelegatedData(byte code) => (PickleOpcode)code switch
+    {
+        PickleOpcode.Proto or PickleOpcode.Frame => true,
+        PickleOpcode.Int or PickleOpcode.Long or PickleOpcode.Long1 or PickleOpcode.Long4 or PickleOpcode.Float => true,
+        PickleOpcode.String or PickleOpcode.BinString or PickleOpcode.Unicode or PickleOpcode.BinUnicode or PickleOpcode.BinUnicode8 => true,
+        PickleOpcode.BinBytes or PickleOpcode.BinBytes8 or PickleOpcode.ByteArray8 => true,
+        PickleOpcode.Get or PickleOpcode.Put => true,
+        _ => false,
+    };
+
+    /// <summary>Decodes one delegated opcode; returns 1 when it pushed a value, 0 when not, -1 when the walk cannot decide.</summary>
+    private int DecodeDelegated(PickleDisassembler disassembler, ref int memoCount, bool stackHasTop)
+    {
+        PickleInstruction ins;
+        try
+        {
+            if (!disassembler.TryRead(out ins))
+            {
+                return -1;
+            }
+        }
+        catch (PickleFormatException)
+        {
+            return -1;
+        }
+
+        switch (ins.Opcode)
+        {
+            case PickleOpcode.Proto:
+            case PickleOpcode.Frame:
+                return 0;
+            case PickleOpcode.Get:
+                return !ins.IntegerOverflow && IsMemoSet(ins.Integer) ? 1 : -1;
+            case PickleOpcode.Put:
+                return !ins.IntegerOverflow && stackHasTop && TrySetMemo(ins.Integer, ref memoCount) ? 0 : -1;
+            default:
+                return 1;
+        }
+    }
+
+    private bool IsMemoSet(long index)
+        => index >= 0 && (index >> 6) < _memoWordsUsed && (_memoSet[index >> 6] & (1UL << (int)(index & 63))) != 0;
+
+    /// <summary>Marks an index as set, counting it if it is new (what MEMOIZE numbers with); false past the memo limit or for a far-off index.</summary>
+    private bool TrySetMemo(long index, ref int memoCount)
+    {
+        var word = index >> 6;
+        if (word >= _memoWordsUsed)
+        {
+            if (index < 0 || index >= (2L * memoCount) + MemoGrowthAllowance)
+            {
+                return false;
+            }
+
+            if (word >= _memoSet.Length)
+            {
+                Array.Resize(ref _memoSet, (int)Math.Max(_memoSet.Length * 2L, word + 1));
+            }
+
+            _memoWordsUsed = (int)word + 1;
+        }
+
+        var bit = 1UL << (int)(index & 63);
+        if ((_memoSet[word] & bit) == 0)
+        {
+            if (memoCount >= PickleSimulator.MaxMemoEntries)
+            {
+                return false;
+            }
+
+            _memoSet[word] |= bit;
+            memoCount++;
+        }
+
+        return true;
+    }
+
+    private static bool IsUtf8(ReadOnlySpan<byte> text)
+    {
+        foreach (var b in text)
+        {
+            if (b >= 0x80)
+            {
+                return PythonLiterals.IsUtf8SurrogatePass(text);
+            }
+        }
+
+        return true;
+    }
+}
