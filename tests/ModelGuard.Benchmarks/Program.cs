@@ -66,6 +66,7 @@ if (options.GenerateOnly)
     _ = inputs.BytesPickle;
     _ = inputs.DensePickle;
     _ = inputs.DensePickleOptimized;
+    _ = inputs.DensePickleWithImports;
     _ = inputs.Safetensors;
     _ = inputs.ProjectModels;
     return 0;

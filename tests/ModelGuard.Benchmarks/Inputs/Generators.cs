@@ -157,8 +157,10 @@ internal static class Generators
     /// records: dicts with str keys, ints, floats, short str, tuples, bools, None and nested lists of dicts, in APPENDS batches
     /// of 1,000 and 64 KiB frames. With <paramref name="memoizeAll"/> every str, tuple, list and dict is memoized, as pickle.dumps
     /// does; without it only the objects referenced again are (the layout pickletools.optimize leaves), so the memo stays small.
+    /// With <paramref name="orderedDicts"/> every record is a collections.OrderedDict, as pickle.dumps writes one (the class
+    /// fetched from the memo, REDUCE with no arguments, then SETITEMS): the same data with an import and a call in every record.
     /// </summary>
-    public static void DensePickle(string path, long targetBytes, bool memoizeAll)
+    public static void DensePickle(string path, long targetBytes, bool memoizeAll, bool orderedDicts = false)
     {
         var random = new Random(6003);
         using var file = Create(path);
@@ -200,6 +202,19 @@ internal static class Generators
 
         string[] kinds = { "dense", "sparse", "conv", "embedding", "norm" };
         new PickleWriter(file).Proto(4);
+        var orderedDict = -1L;
+        if (orderedDicts)
+        {
+            w.ShortBinUnicode("collections");
+            Memoize(always: true);
+            w.ShortBinUnicode("OrderedDict");
+            Memoize(always: true);
+            w.StackGlobal();
+            orderedDict = memo;
+            Memoize(always: true);
+            w.Pop();
+        }
+
         w.EmptyDict();
         Memoize();
         w.Mark();
@@ -214,7 +229,15 @@ internal static class Generators
             w.Mark();
             for (var n = 0; n < 1000 && pickle.Length < targetBytes; n++, id++)
             {
-                w.EmptyDict();
+                if (orderedDicts)
+                {
+                    w.LongBinGet((uint)orderedDict).EmptyTuple().Reduce();
+                }
+                else
+                {
+                    w.EmptyDict();
+                }
+
                 Memoize();
                 w.Mark();
                 Shared("id");

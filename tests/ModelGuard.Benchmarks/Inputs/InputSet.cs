@@ -60,6 +60,9 @@ internal sealed class InputSet
     /// <summary>(c') The same records with only the shared objects memoized (pickletools.optimize's layout).</summary>
     public string DensePickleOptimized => Ensure($"dense-optimized-{DenseBytes}.pkl", p => Generators.DensePickle(p, DenseBytes, memoizeAll: false));
 
+    /// <summary>(c'') A quarter of (c)'s size, every record an OrderedDict: an import and a call per record, so no data-only walk.</summary>
+    public string DensePickleWithImports => Ensure($"dense-ordereddicts-{DenseBytes / 4}.pkl", p => Generators.DensePickle(p, DenseBytes / 4, memoizeAll: true, orderedDicts: true));
+
     /// <summary>(d) A safetensors transformer of about 10 GB, header of about 3,600 tensors, the data a hole.</summary>
     public string Safetensors => Ensure($"transformer-{SafetensorsLayers}layers.safetensors", p => Generators.Safetensors(p, SafetensorsLayers, 1024, 2816, 32000));
 

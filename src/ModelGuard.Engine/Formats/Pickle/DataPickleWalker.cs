@@ -18,9 +18,6 @@ internal sealed class DataPickleWalker
     // BINFLOAT take 9), so only the last opcodes of the data can find their argument cut short.
     private const int Slack = 16;
 
-    // As often as the simulator checks the scan's time budget.
-    private const int DeadlineCheckMask = 4096 - 1;
-
     // Memo indices beyond this distance from the entries set so far are left to the simulator (it keeps them sparse).
     private const int MemoGrowthAllowance = 64 * 1024;
 
@@ -44,7 +41,6 @@ internal sealed class DataPickleWalker
         var fence = 0;
         var markCount = 0;
         var memoCount = 0;
-        var executed = 0;
 
         // Copies of the fields for the hot cases; only TrySetMemo and a MARK past the array's end change the fields, and the
         // copies are taken again after those.
@@ -55,6 +51,8 @@ internal sealed class DataPickleWalker
         {
             if (end - pos < Slack)
             {
+                // Once per buffer: at most 64 Ki opcodes, each of bounded cost, run between two checks of the time budget.
+                Limits.ScanDeadline.Check();
                 reader.BufferStart = pos;
                 reader.EnsureBuffered(Slack);
                 buffer = reader.Buffer;
@@ -65,11 +63,6 @@ internal sealed class DataPickleWalker
                     // No opcode left: the simulator tells an empty stream from a truncated one.
                     return false;
                 }
-            }
-
-            if ((++executed & DeadlineCheckMask) == 0)
-            {
-                Limits.ScanDeadline.Check();
             }
 
             var available = end - pos;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using ModelGuard.Engine.Formats.Pickle;
 using ModelGuard.Engine.IO;
+using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Scanning;
 using ModelGuard.Engine.Tests.Robustness;
 using ModelGuard.TestSupport;
@@ -150,6 +151,25 @@ public sealed class DataPickleWalkerTests
 
         // The bitmap grown on the first walk is reused; a value per opcode would be tens of megabytes.
         Assert.True(allocated < 64 * 1024, $"the second walk of {content.Length:N0} bytes allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void The_time_limit_stops_a_long_data_walk()
+    {
+        // 40 MB of NONE, POP: at least tens of milliseconds of walking, far beyond the 5 ms allowed.
+        var content = new byte[2 + (40 * 1024 * 1024) + 1];
+        content[0] = 0x80;
+        content[1] = 2;
+        for (var i = 2; i < content.Length - 1; i += 2)
+        {
+            content[i] = (byte)'N';
+            content[i + 1] = (byte)'0';
+        }
+
+        content[^1] = (byte)'.';
+        var result = new ModelScanner(new ScanOptions { MaxScanTime = TimeSpan.FromMilliseconds(5) }).Scan(new MemoryStream(content, writable: false), "data.pkl");
+
+        Assert.Equal(new[] { RuleIds.ScanTimeLimitExceeded }, result.Findings.Select(f => f.Rule.Id));
     }
 
     private static void AssertSameFindings(byte[] content, string displayName, string label)
