@@ -41,10 +41,23 @@ internal static class FuzzTargets
         MaxScanTime = TimeSpan.FromSeconds(5),
     };
 
+    private static ScanOptions? s_optionsWithoutWalk;
+
+    /// <summary><see cref="Options"/> with every pickle stream simulated: what the data-only walk must agree with.</summary>
+    private static ScanOptions OptionsWithoutWalk => s_optionsWithoutWalk ??= new ScanOptions
+    {
+        MaxDecompressedBytes = Options.MaxDecompressedBytes,
+        MaxTotalDecompressedBytes = Options.MaxTotalDecompressedBytes,
+        MaxArchiveEntries = Options.MaxArchiveEntries,
+        MaxScanTime = Options.MaxScanTime,
+        WalkDataPickles = false,
+    };
+
     public static IReadOnlyList<FuzzTarget> All { get; } = new[]
     {
         new FuzzTarget("pickle-disassembler", "PickleDisassembler: every opcode and argument, seekable and forward-only input", RunDisassembler, IsPickleSeed),
         new FuzzTarget("pickle-simulator", "PickleSimulator over stacked streams (the unpickler's stack, marks, memo, joblib arrays)", RunSimulator, IsPickleSeed, GeneratedPickles),
+        new FuzzTarget("pickle-data-walk", "DataPickleWalker against PickleSimulator: a scan reports the same with and without the data-only walk", RunDataWalk, IsPickleSeed, GeneratedDataPickles),
         new FuzzTarget("zip", "ZipCentralDirectory and ZipEntryReader (end records, zip64, local headers, stored and deflate members)", RunZip, p => IsZipSeed(p), GeneratedZips),
         new FuzzTarget("tar", "TarContainerScanner and TarHeader (ustar, GNU long names, PAX, legacy torch tars), seekable and forward-only", RunTar, p => p.EndsWith(".tar", StringComparison.Ordinal) || p.Contains("legacy_tar", StringComparison.Ordinal)),
         new FuzzTarget("safetensors", "SafetensorsValidator and SafetensorsIndexValidator (length field, JSON header, schema, offsets)", RunSafetensors, p => p.EndsWith(".safetensors", StringComparison.Ordinal), GeneratedSafetensors),
@@ -113,6 +126,24 @@ internal static class FuzzTargets
 
                 _ = simulator.Imports.Select(i => i.Display).ToArray();
             }
+        }
+    }
+
+    /// <summary>Differential: the walk may only skip work, so any difference in what a scan reports is a bug (thrown as a crash).</summary>
+    private static void RunDataWalk(byte[] data)
+    {
+        var walked = new ModelScanner(Options).Scan(new MemoryStream(data, writable: false), "data.pkl");
+        var simulated = new ModelScanner(OptionsWithoutWalk).Scan(new MemoryStream(data, writable: false), "data.pkl");
+        if (walked.Findings.Concat(simulated.Findings).Any(f => f.Rule.Id == RuleIds.ScanTimeLimitExceeded))
+        {
+            return; // where a time limit cuts a scan depends on the machine, not on the input
+        }
+
+        var expected = string.Join("\n", simulated.Findings.Select(f => f.ToString()));
+        var actual = string.Join("\n", walked.Findings.Select(f => f.ToString()));
+        if (expected != actual)
+        {
+            throw new InvalidOperationException($"the data-only walk changed the findings.\nsimulated:\n{expected}\nwalked:\n{actual}");
         }
     }
 
@@ -255,6 +286,22 @@ internal static class FuzzTargets
         yield return ("generated-state-dict.pkl", TorchCheckpointWriter.StateDictPickle(new[] { "a", "b" }));
         yield return ("generated-frames.pkl", new PickleWriter().Proto(4).Frame(12).ShortBinUnicode("os").ShortBinUnicode("system").StackGlobal().Stop().ToArray());
         yield return ("generated-memo.pkl", new PickleWriter().Proto(2).EmptyTuple().BinPut(1).LongBinPut(0xFFFFFFFF).BinGet(1).LongBinGet(0xFFFFFFFF).Tuple2().Stop().ToArray());
+    }
+
+    private static IEnumerable<(string, byte[])> GeneratedDataPickles()
+    {
+        foreach (var generated in GeneratedPickles())
+        {
+            yield return generated;
+        }
+
+        yield return ("generated-data-p4.pkl", new PickleWriter().Proto(4).Frame(40).EmptyDict().Memoize().Mark().ShortBinUnicode("k").Memoize()
+            .BinInt1(1).BinInt1(2).Tuple2().Memoize().ShortBinUnicode("l").Memoize().EmptyList().Memoize().Mark().BinGet(0).BinGet(1).Appends()
+            .SetItems().Stop().ToArray());
+        yield return ("generated-data-p2.pkl", new PickleWriter().Proto(2).Mark().BinUnicode("é").BinPut(0).BinFloat(0.5).NewTrue().None()
+            .BinGet(0).LongBinPut(1).Op((byte)'d').Dup().BinPut(2).Pop().Stop().ToArray());
+        yield return ("generated-data-p0.pkl", new PickleWriter().Mark().Unicode("key").Put(0).Op((byte)'I').Raw("42\n").Op((byte)'F').Raw("1.5\n")
+            .Get(0).Op((byte)'l').Op((byte)'d').Stop().ToArray());
     }
 
     private static IEnumerable<(string, byte[])> GeneratedZips()

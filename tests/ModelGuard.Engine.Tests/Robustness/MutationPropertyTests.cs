@@ -40,16 +40,7 @@ public sealed class MutationPropertyTests
         MaxTotalDecompressedBytes = 32L * 1024 * 1024,
     };
 
-    public static TheoryData<string> CorpusFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in RobustnessCorpus.Names)
-        {
-            data.Add(name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> CorpusFiles() => RobustnessCorpus.Theory();
 
     [Fact]
     public void The_corpus_covers_fixtures_peer_files_and_generated_checkpoints()

@@ -21,6 +21,18 @@ internal static class RobustnessCorpus
 
     private static readonly Lazy<Dictionary<string, (string Name, Func<byte[]> Read)>> LazyByName = new(() => Files().ToDictionary(f => f.Name, StringComparer.Ordinal));
 
+    /// <summary>The names as theory data, one case per corpus file.</summary>
+    public static TheoryData<string> Theory()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in Names)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
     public static byte[] Read(string name) => LazyByName.Value[name].Read();
 
     /// <summary>The path of a corpus file on disk, null for generated ones.</summary>

@@ -21,16 +21,7 @@ public sealed class DataPickleWalkerTests
 {
     private static readonly ScanOptions WithoutWalk = new() { WalkDataPickles = false };
 
-    public static TheoryData<string> CorpusFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (var name in RobustnessCorpus.Names)
-        {
-            data.Add(name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> CorpusFiles() => RobustnessCorpus.Theory();
 
     [Theory]
     [MemberData(nameof(CorpusFiles))]
