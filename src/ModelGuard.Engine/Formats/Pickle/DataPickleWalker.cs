@@ -180,23 +180,36 @@ internal sealed class DataPickleWalker
                     }
 
                 case PickleOpcode.Memoize:
+                case PickleOpcode.BinPut:
+                case PickleOpcode.LongBinPut:
                     {
-                        if (depth <= fence)
+                        // MEMOIZE numbers entries 0, 1, 2, ... (the count of distinct indices); picklers number PUTs the same way.
+                        var size = buffer[pos] == (byte)PickleOpcode.Memoize ? 1 : buffer[pos] == (byte)PickleOpcode.BinPut ? 2 : 5;
+                        if (available < size || depth <= fence)
                         {
                             return false;
                         }
 
-                        // MEMOIZE numbers entries 0, 1, 2, ...: the next bit is almost always in a word already there and clear.
-                        var word = memoCount >> 6;
-                        var bit = 1UL << memoCount;
-                        if (word < memoWords && (memoSet[word] & bit) == 0 && memoCount < PickleSimulator.MaxMemoEntries)
+                        long index = size == 1 ? memoCount : size == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
+                        var word = index >> 6;
+                        var bit = 1UL << (int)index;
+                        if (word < memoWords)
                         {
-                            memoSet[word] |= bit;
-                            memoCount++;
+                            // The common case: a word already in use. A new index is counted, an index set again is not.
+                            if ((memoSet[word] & bit) == 0)
+                            {
+                                if (memoCount >= PickleSimulator.MaxMemoEntries)
+                                {
+                                    return false;
+                                }
+
+                                memoSet[word] |= bit;
+                                memoCount++;
+                            }
                         }
                         else
                         {
-                            if (!TrySetMemo(memoCount, ref memoCount))
+                            if (!TrySetMemo(index, ref memoCount))
                             {
                                 return false;
                             }
@@ -205,22 +218,6 @@ internal sealed class DataPickleWalker
                             memoWords = _memoWordsUsed;
                         }
 
-                        pos++;
-                        continue;
-                    }
-
-                case PickleOpcode.BinPut:
-                case PickleOpcode.LongBinPut:
-                    {
-                        var size = buffer[pos] == (byte)PickleOpcode.BinPut ? 2 : 5;
-                        if (available < size || depth <= fence
-                            || !TrySetMemo(size == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4)), ref memoCount))
-                        {
-                            return false;
-                        }
-
-                        memoSet = _memoSet;
-                        memoWords = _memoWordsUsed;
                         pos += size;
                         continue;
                     }
