@@ -109,30 +109,39 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var scanStartUtc = DateTime.UtcNow;
         var resolver = new SeverityResolver(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors);
         var targets = SelectTargets(Files ?? Array.Empty<ITaskItem>());
-        var configuration = LoadConfiguration(targets);
+        var cache = LoadCache();
+        var configuration = LoadConfiguration(targets, cache?.Configuration);
         var maxScanTime = ParseMaxScanTime(out var maxScanTimeProblem);
 
-        // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals.
+        // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals. Files share
+        // FileSettings instances (see ResolvedConfiguration), so the options and their fingerprint are built once per instance.
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
+        var bySettings = new Dictionary<FileSettings, (ModelScanner Scanner, string Fingerprint)>();
+        var modelIndex = 0;
         foreach (var target in targets)
         {
-            target.Settings = target.InvalidPath is null ? configuration.ForFile(target.FullPath) : FileSettings.Empty;
-            var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
-            var fingerprint = options.Fingerprint;
-            if (!scanners.TryGetValue(fingerprint, out var scanner))
+            target.Settings = target.InvalidPath is null ? configuration.ForModel(modelIndex++) : FileSettings.Empty;
+            if (!bySettings.TryGetValue(target.Settings, out var chosen))
             {
-                scanner = new ModelScanner(options);
-                scanners.Add(fingerprint, scanner);
+                var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
+                var fingerprint = options.Fingerprint;
+                if (!scanners.TryGetValue(fingerprint, out var scanner))
+                {
+                    scanner = new ModelScanner(options);
+                    scanners.Add(fingerprint, scanner);
+                }
+
+                chosen = (scanner, fingerprint);
+                bySettings.Add(target.Settings, chosen);
             }
 
-            target.Scanner = scanner;
-            target.OptionsFingerprint = fingerprint;
+            target.Scanner = chosen.Scanner;
+            target.OptionsFingerprint = chosen.Fingerprint;
         }
 
-        var cache = LoadCache();
         ScanAll(targets, cache, scanStartUtc);
-        SaveCache(cache, targets);
+        SaveCache(cache, targets, configuration);
 
         var reported = new List<ReportedFinding>();
         if (maxScanTimeProblem is not null)
@@ -274,25 +283,29 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     }
 
     /// <summary>
-    /// The .editorconfig and global config settings for the targets. Whatever goes wrong while reading or combining them is an
-    /// MG9004 and the defaults apply (fail closed: no setting that could lower a severity is applied), never a failed task.
+    /// The .editorconfig and global config settings for the targets: <paramref name="cached"/> (the previous build's) while the
+    /// configuration files, the model list and the switches are unchanged, else combined again. Whatever goes wrong while reading
+    /// or combining them is an MG9004 and the defaults apply (fail closed: no setting that could lower a severity is applied),
+    /// never a failed task.
     /// </summary>
-    private AnalyzerConfiguration LoadConfiguration(List<Target> targets)
+    private ResolvedConfiguration LoadConfiguration(List<Target> targets, ResolvedConfiguration? cached)
     {
+        var models = targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath).ToList();
         try
         {
-            return AnalyzerConfiguration.Load(
+            var inputs = ConfigurationInputs.Collect(
                 (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
-                targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath),
+                models,
                 DiscoverEditorConfigFiles,
                 DiscoverGlobalAnalyzerConfigFiles,
                 PathComparer);
+            return ResolvedConfiguration.Resolve(inputs, cached);
         }
 #pragma warning disable CA1031 // A configuration ModelGuard cannot read is reported (MG9004), not a crashed build.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return AnalyzerConfiguration.Unavailable($"the analyzer configuration cannot be read ({ex.GetType().Name}: {ex.Message}); no .editorconfig or global config setting is applied");
+            return ResolvedConfiguration.Unavailable($"the analyzer configuration cannot be read ({ex.GetType().Name}: {ex.Message}); no .editorconfig or global config setting is applied", models.Count);
         }
     }
 
@@ -323,16 +336,17 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         }
     }
 
-    private void SaveCache(ScanCache? cache, List<Target> targets)
+    private void SaveCache(ScanCache? cache, List<Target> targets, ResolvedConfiguration configuration)
     {
         if (cache is null)
         {
             return;
         }
 
-        // The new cache holds exactly this build's files; it is rewritten only when something changed.
+        // The new cache holds exactly this build's files and configuration; it is rewritten only when something changed.
         var fresh = ScanCache.Empty(EngineInfo.Version, PathComparer);
-        var changed = cache.Count != targets.Count;
+        fresh.Configuration = configuration.Key is null ? null : configuration;
+        var changed = cache.Count != targets.Count || !ReferenceEquals(cache.Configuration, fresh.Configuration);
         foreach (var target in targets)
         {
             if (target.FromCache)
