@@ -45,6 +45,21 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task DotnetBuildLoadsTheReadyToRunTaskOnLinuxX64Only()
+    {
+        var build = await _fixture.CreateProject("task-folder")
+            .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious("echo pwned"))
+            .BuildAsync("-v:d");
+
+        // The precompiled task reports exactly what the IL one does.
+        Assert.True(build.ExitCode != 0, "The build should fail. " + build.Describe());
+        AssertContains(build, "models/evil.pt : error MG1001:");
+        var folder = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier == "linux-x64" ? "net8.0-linux-x64" : "net8.0";
+        AssertContains(build, $"/tasks/{folder}/ModelGuard.Tasks.dll".Replace('/', System.IO.Path.DirectorySeparatorChar));
+        AssertDoesNotContain(build, "out-of-process");
+    }
+
+    [Fact]
     public async Task PickleDisguisedAsImageIsCaught()
     {
         var pickle = new PickleWriter().Proto(2).CallWithString("os", "system", "echo pwned").Stop().ToArray();
