@@ -35,6 +35,8 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// clock (FAT: 2 s) could hide a rewrite of the same size within the same tick.</summary>
     private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
+    private static readonly HashSet<string> NoIds = new(StringComparer.OrdinalIgnoreCase);
+
     private static readonly StringComparer PathComparer =
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
@@ -344,9 +346,14 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         }
 
         // The new cache holds exactly this build's files and configuration; it is rewritten only when something changed.
+        var keptConfiguration = configuration.Key is null ? null : configuration;
+        if (cache.Count == targets.Count && ReferenceEquals(cache.Configuration, keptConfiguration) && targets.TrueForAll(t => t.FromCache))
+        {
+            return;
+        }
+
         var fresh = ScanCache.Empty(EngineInfo.Version, PathComparer);
-        fresh.Configuration = configuration.Key is null ? null : configuration;
-        var changed = cache.Count != targets.Count || !ReferenceEquals(cache.Configuration, fresh.Configuration);
+        fresh.Configuration = keptConfiguration;
         foreach (var target in targets)
         {
             if (target.FromCache)
@@ -355,7 +362,6 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             }
             else
             {
-                changed = true;
                 if (target.Cacheable)
                 {
                     fresh.Set(new CachedScan(
@@ -367,11 +373,6 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                         target.Findings.Select(f => new CachedFinding(f.Rule.Id, f.ArchiveMember, f.Offset, f.Message)).ToArray()));
                 }
             }
-        }
-
-        if (!changed)
-        {
-            return;
         }
 
         try
@@ -471,12 +472,19 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 invalidPath = $"the path is not valid ({ex.Message})";
             }
 
-            var itemNoWarn = SeverityResolver.ParseIds(item.GetMetadata(NoWarnMetadata));
+            // Items without the metadata (nearly all) share one empty set instead of allocating their own; it is never modified:
+            // intersecting leaves an empty set as it is.
+            var noWarnText = item.GetMetadata(NoWarnMetadata);
+            var itemNoWarn = string.IsNullOrEmpty(noWarnText) ? NoIds : SeverityResolver.ParseIds(noWarnText);
             if (byPath.TryGetValue(fullPath, out var existing))
             {
                 // The same file listed twice (e.g. as None and EmbeddedResource) is scanned once. A rule stays
                 // suppressed only if every item suppresses it: fail closed.
-                existing.NoWarn.IntersectWith(itemNoWarn);
+                if (existing.NoWarn.Count > 0)
+                {
+                    existing.NoWarn.IntersectWith(itemNoWarn);
+                }
+
                 continue;
             }
 

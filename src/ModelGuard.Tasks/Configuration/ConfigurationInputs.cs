@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
 using ModelGuard.Engine.Rules;
 using ModelGuard.Tasks.Caching;
 
@@ -147,37 +146,82 @@ internal sealed class ConfigurationInputs
 
     private string ComputeKey()
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        using var hasher = new KeyHasher();
+        hasher.Add("ModelGuard analyzer configuration 1");
+        hasher.Add(typeof(ConfigurationInputs).Module.ModuleVersionId.ToString("N"));
+        hasher.Add(CultureInfo.CurrentUICulture.Name);
+        hasher.Add(_discoverEditorConfigs ? 1 : 0);
+        hasher.Add(_discoverGlobalConfigs ? 1 : 0);
+        hasher.Add(ReferenceEquals(_pathComparer, StringComparer.Ordinal) ? 1 : 0);
+        hasher.Add(PathProblems.Count);
+        foreach (var problem in PathProblems)
         {
-            writer.Write("ModelGuard analyzer configuration 1");
-            writer.Write(typeof(ConfigurationInputs).Module.ModuleVersionId.ToByteArray());
-            ExactText.Write(writer, CultureInfo.CurrentUICulture.Name);
-            writer.Write(_discoverEditorConfigs);
-            writer.Write(_discoverGlobalConfigs);
-            writer.Write(ReferenceEquals(_pathComparer, StringComparer.Ordinal));
-            writer.Write(PathProblems.Count);
-            foreach (var problem in PathProblems)
-            {
-                ExactText.Write(writer, problem.Message);
-            }
+            hasher.Add(problem.Message);
+        }
 
-            writer.Write(Files.Count);
-            foreach (var file in Files)
-            {
-                ExactText.Write(writer, file.Path);
-                writer.Write(file.Text is not null);
-                ExactText.Write(writer, file.Text ?? file.ReadProblem!.Message);
-            }
+        hasher.Add(Files.Count);
+        foreach (var file in Files)
+        {
+            hasher.Add(file.Path);
+            hasher.Add(file.Text is null ? 0 : 1);
+            hasher.Add(file.Text ?? file.ReadProblem!.Message);
+        }
 
-            writer.Write(ModelFiles.Count);
-            foreach (var model in ModelFiles)
+        hasher.Add(ModelFiles.Count);
+        foreach (var model in ModelFiles)
+        {
+            hasher.Add(model);
+        }
+
+        return hasher.Finish();
+    }
+
+    /// <summary>
+    /// SHA-256 over a sequence of integers and strings (length first, every UTF-16 code unit as it is, see <see cref="ExactText"/>),
+    /// fed through one small buffer: the model list alone is hundreds of kilobytes that need not be held at once.
+    /// </summary>
+    private sealed class KeyHasher : IDisposable
+    {
+        private readonly SHA256 _sha = SHA256.Create();
+        private readonly byte[] _buffer = new byte[8192];
+        private int _used;
+
+        public void Add(int value)
+        {
+            Reserve(4);
+            _buffer[_used++] = (byte)value;
+            _buffer[_used++] = (byte)(value >> 8);
+            _buffer[_used++] = (byte)(value >> 16);
+            _buffer[_used++] = (byte)(value >> 24);
+        }
+
+        public void Add(string text)
+        {
+            Add(text.Length);
+            foreach (var c in text)
             {
-                ExactText.Write(writer, model);
+                Reserve(2);
+                _buffer[_used++] = (byte)c;
+                _buffer[_used++] = (byte)(c >> 8);
             }
         }
 
-        using var sha = SHA256.Create();
-        return BitConverter.ToString(sha.ComputeHash(buffer.GetBuffer(), 0, (int)buffer.Length)).Replace("-", string.Empty);
+        public string Finish()
+        {
+            _sha.TransformFinalBlock(_buffer, 0, _used);
+            _used = 0;
+            return BitConverter.ToString(_sha.Hash!).Replace("-", string.Empty);
+        }
+
+        public void Dispose() => _sha.Dispose();
+
+        private void Reserve(int count)
+        {
+            if (_used + count > _buffer.Length)
+            {
+                _sha.TransformBlock(_buffer, 0, _used, null, 0);
+                _used = 0;
+            }
+        }
     }
 }
