@@ -60,6 +60,26 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task ConsoleAppBuildsCleanAlthoughItsApphostIsListedBeforeItIsWritten()
+    {
+        // The SDK adds obj/.../apphost to @(None) before it creates it; a missing file anywhere else is MG9002.
+        var project = _fixture.CreateProject("console-app")
+            .SetProperty("OutputType", "Exe")
+            .WriteFile("Program.cs", "System.Console.WriteLine(\"hello\");\n")
+            .AddFile("None", "models/good.pt", TorchCheckpointWriter.Benign("weight"));
+
+        var first = await project.BuildAsync();
+        Assert.True(first.ExitCode == 0, "The first build should succeed. " + first.Describe());
+        AssertDoesNotContain(first, "MG9002");
+        AssertContains(first, "ModelGuard: scanned 1 file(s)");
+
+        // Once the apphost exists, it is an ordinary file and is scanned like any other.
+        var second = await project.BuildAsync();
+        Assert.True(second.ExitCode == 0, second.Describe());
+        AssertContains(second, "ModelGuard: scanned 2 file(s)");
+    }
+
+    [Fact]
     public async Task PickleDisguisedAsImageIsCaught()
     {
         var pickle = new PickleWriter().Proto(2).CallWithString("os", "system", "echo pwned").Stop().ToArray();
