@@ -119,7 +119,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         // FileSettings instances (see ResolvedConfiguration), so the options and their fingerprint are built once per instance.
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
-        var bySettings = new Dictionary<FileSettings, (ModelScanner Scanner, string Fingerprint)>();
+        var bySettings = new Dictionary<FileSettings, ScannerChoice>();
         var modelIndex = 0;
         foreach (var target in targets)
         {
@@ -134,7 +134,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                     scanners.Add(fingerprint, scanner);
                 }
 
-                chosen = (scanner, fingerprint);
+                chosen = new ScannerChoice(scanner, fingerprint);
                 bySettings.Add(target.Settings, chosen);
             }
 
@@ -210,6 +210,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             {
                 pending.Add(target);
             }
+        }
+
+        if (pending.Count == 0)
+        {
+            // The no-op build: not even Parallel's setup (JIT compiled in every fresh MSBuild process).
+            return;
         }
 
         Parallel.ForEach(pending, target =>
@@ -430,7 +436,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     private void LogSummary(List<Target> targets, List<ReportedFinding> reported, long elapsedMs)
     {
         int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
-        var bytes = targets.Where(t => t.Length > 0).Sum(t => t.Length);
+        long bytes = 0;
+        foreach (var target in targets)
+        {
+            bytes += Math.Max(target.Length, 0);
+        }
+
         var fromCache = targets.Count(t => t.FromCache);
         Log.LogMessage(
             MessageImportance.Normal,
@@ -531,6 +542,20 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var root = ProjectDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var comparison = ReferenceEquals(PathComparer, StringComparer.Ordinal) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         return spec.StartsWith(root, comparison) ? spec.Substring(root.Length) : spec;
+    }
+
+    /// <summary>A class, not a tuple: a Dictionary over a struct value is JIT compiled in every fresh MSBuild process.</summary>
+    private sealed class ScannerChoice
+    {
+        public ScannerChoice(ModelScanner scanner, string fingerprint)
+        {
+            Scanner = scanner;
+            Fingerprint = fingerprint;
+        }
+
+        public ModelScanner Scanner { get; }
+
+        public string Fingerprint { get; }
     }
 
     private sealed class Target

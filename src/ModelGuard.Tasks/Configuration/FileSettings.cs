@@ -19,8 +19,10 @@ internal sealed class FileSettings
 
     private static readonly char[] ListSeparators = { ',', ';', ' ', '\t' };
 
-    private readonly Dictionary<string, ReportDiagnostic> _fileSeverities;
-    private readonly Dictionary<string, ReportDiagnostic> _globalSeverities;
+    // Severities are kept as their int values: Dictionary<string, int> runs precompiled framework code, while an instantiation
+    // over Roslyn's enum is JIT compiled in every fresh MSBuild process (a no-op build, where these come from the cache).
+    private readonly Dictionary<string, int> _fileSeverities;
+    private readonly Dictionary<string, int> _globalSeverities;
     private readonly Dictionary<string, string> _options;
 
     /// <param name="fileSeverities"><c>dotnet_diagnostic.ID.severity</c> from .editorconfig sections matching the file (and global config sections for its absolute path).</param>
@@ -30,18 +32,26 @@ internal sealed class FileSettings
         IEnumerable<KeyValuePair<string, ReportDiagnostic>>? fileSeverities,
         IEnumerable<KeyValuePair<string, ReportDiagnostic>>? globalSeverities,
         IEnumerable<KeyValuePair<string, string>>? options)
+        : this(ToSeverityDictionary(fileSeverities), ToSeverityDictionary(globalSeverities), ToDictionary(options))
     {
-        _fileSeverities = ToDictionary(fileSeverities);
-        _globalSeverities = ToDictionary(globalSeverities);
-        _options = ToDictionary(options);
+    }
+
+    private FileSettings(Dictionary<string, int> fileSeverities, Dictionary<string, int> globalSeverities, Dictionary<string, string> options)
+    {
+        _fileSeverities = fileSeverities;
+        _globalSeverities = globalSeverities;
+        _options = options;
     }
 
     /// <summary>No configuration at all.</summary>
-    public static FileSettings Empty { get; } = new(null, null, null);
+    public static FileSettings Empty { get; } = new(
+        new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase),
+        new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase),
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
 
-    public bool TryGetFileSeverity(string id, out ReportDiagnostic severity) => _fileSeverities.TryGetValue(id, out severity);
+    public bool TryGetFileSeverity(string id, out ReportDiagnostic severity) => TryGetSeverity(_fileSeverities, id, out severity);
 
-    public bool TryGetGlobalSeverity(string id, out ReportDiagnostic severity) => _globalSeverities.TryGetValue(id, out severity);
+    public bool TryGetGlobalSeverity(string id, out ReportDiagnostic severity) => TryGetSeverity(_globalSeverities, id, out severity);
 
     public bool TryGetOption(string key, out string value)
     {
@@ -68,9 +78,9 @@ internal sealed class FileSettings
     /// </summary>
     public FileSettings OnlyModelGuardKeys()
         => new(
-            _fileSeverities.Where(p => ModelGuardKeys.RuleIds.Contains(p.Key)),
-            _globalSeverities.Where(p => ModelGuardKeys.RuleIds.Contains(p.Key)),
-            _options.Where(p => ModelGuardKeys.OptionKeys.Contains(p.Key)));
+            Only(_fileSeverities, ModelGuardKeys.RuleIds),
+            Only(_globalSeverities, ModelGuardKeys.RuleIds),
+            Only(_options, ModelGuardKeys.OptionKeys));
 
     /// <summary>Writes every entry in a canonical order (equal settings give equal bytes).</summary>
     public void Write(BinaryWriter writer)
@@ -90,29 +100,51 @@ internal sealed class FileSettings
     {
         var fileSeverities = ReadSeverities(reader);
         var globalSeverities = ReadSeverities(reader);
-        var options = new KeyValuePair<string, string>[ReadCount(reader)];
-        for (var i = 0; i < options.Length; i++)
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var count = ReadCount(reader); count > 0; count--)
         {
-            options[i] = new KeyValuePair<string, string>(ExactText.Read(reader), ExactText.Read(reader));
+            var key = ExactText.Read(reader);
+            options[key] = ExactText.Read(reader);
         }
 
         return new FileSettings(fileSeverities, globalSeverities, options);
     }
 
-    private static void WriteSeverities(BinaryWriter writer, Dictionary<string, ReportDiagnostic> severities)
+    private static bool TryGetSeverity(Dictionary<string, int> severities, string id, out ReportDiagnostic severity)
+    {
+        var found = severities.TryGetValue(id, out var value);
+        severity = (ReportDiagnostic)value;
+        return found;
+    }
+
+    private static Dictionary<string, TValue> Only<TValue>(Dictionary<string, TValue> entries, HashSet<string> keys)
+    {
+        var kept = new Dictionary<string, TValue>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in entries)
+        {
+            if (keys.Contains(pair.Key))
+            {
+                kept[pair.Key] = pair.Value;
+            }
+        }
+
+        return kept;
+    }
+
+    private static void WriteSeverities(BinaryWriter writer, Dictionary<string, int> severities)
     {
         writer.Write(severities.Count);
         foreach (var pair in severities.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             ExactText.Write(writer, pair.Key);
-            writer.Write((int)pair.Value);
+            writer.Write(pair.Value);
         }
     }
 
-    private static KeyValuePair<string, ReportDiagnostic>[] ReadSeverities(BinaryReader reader)
+    private static Dictionary<string, int> ReadSeverities(BinaryReader reader)
     {
-        var severities = new KeyValuePair<string, ReportDiagnostic>[ReadCount(reader)];
-        for (var i = 0; i < severities.Length; i++)
+        var severities = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var count = ReadCount(reader); count > 0; count--)
         {
             var key = ExactText.Read(reader);
             var value = reader.ReadInt32();
@@ -121,7 +153,7 @@ internal sealed class FileSettings
                 throw new FormatException("unknown severity " + value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            severities[i] = new KeyValuePair<string, ReportDiagnostic>(key, (ReportDiagnostic)value);
+            severities[key] = value;
         }
 
         return severities;
@@ -131,6 +163,20 @@ internal sealed class FileSettings
     {
         var count = reader.ReadInt32();
         return count is >= 0 and <= 1_000_000 ? count : throw new FormatException("invalid entry count");
+    }
+
+    private static Dictionary<string, int> ToSeverityDictionary(IEnumerable<KeyValuePair<string, ReportDiagnostic>>? pairs)
+    {
+        var dictionary = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        if (pairs is not null)
+        {
+            foreach (var pair in pairs)
+            {
+                dictionary[pair.Key] = (int)pair.Value;
+            }
+        }
+
+        return dictionary;
     }
 
     private static Dictionary<string, TValue> ToDictionary<TValue>(IEnumerable<KeyValuePair<string, TValue>>? pairs)
