@@ -35,6 +35,8 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// clock (FAT: 2 s) could hide a rewrite of the same size within the same tick.</summary>
     private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
+    private static readonly HashSet<string> NoIds = new(StringComparer.OrdinalIgnoreCase);
+
     private static readonly StringComparer PathComparer =
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
@@ -109,30 +111,39 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var scanStartUtc = DateTime.UtcNow;
         var resolver = new SeverityResolver(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors);
         var targets = SelectTargets(Files ?? Array.Empty<ITaskItem>());
-        var configuration = LoadConfiguration(targets);
+        var cache = LoadCache();
+        var configuration = LoadConfiguration(targets, cache?.Configuration);
         var maxScanTime = ParseMaxScanTime(out var maxScanTimeProblem);
 
-        // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals.
+        // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals. Files share
+        // FileSettings instances (see ResolvedConfiguration), so the options and their fingerprint are built once per instance.
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
+        var bySettings = new Dictionary<FileSettings, ScannerChoice>();
+        var modelIndex = 0;
         foreach (var target in targets)
         {
-            target.Settings = target.InvalidPath is null ? configuration.ForFile(target.FullPath) : FileSettings.Empty;
-            var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
-            var fingerprint = options.Fingerprint;
-            if (!scanners.TryGetValue(fingerprint, out var scanner))
+            target.Settings = target.InvalidPath is null ? configuration.ForModel(modelIndex++) : FileSettings.Empty;
+            if (!bySettings.TryGetValue(target.Settings, out var chosen))
             {
-                scanner = new ModelScanner(options);
-                scanners.Add(fingerprint, scanner);
+                var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
+                var fingerprint = options.Fingerprint;
+                if (!scanners.TryGetValue(fingerprint, out var scanner))
+                {
+                    scanner = new ModelScanner(options);
+                    scanners.Add(fingerprint, scanner);
+                }
+
+                chosen = new ScannerChoice(scanner, fingerprint);
+                bySettings.Add(target.Settings, chosen);
             }
 
-            target.Scanner = scanner;
-            target.OptionsFingerprint = fingerprint;
+            target.Scanner = chosen.Scanner;
+            target.OptionsFingerprint = chosen.Fingerprint;
         }
 
-        var cache = LoadCache();
         ScanAll(targets, cache, scanStartUtc);
-        SaveCache(cache, targets);
+        SaveCache(cache, targets, configuration);
 
         var reported = new List<ReportedFinding>();
         if (maxScanTimeProblem is not null)
@@ -199,6 +210,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             {
                 pending.Add(target);
             }
+        }
+
+        if (pending.Count == 0)
+        {
+            // The no-op build: not even Parallel's setup (JIT compiled in every fresh MSBuild process).
+            return;
         }
 
         Parallel.ForEach(pending, target =>
@@ -274,25 +291,29 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     }
 
     /// <summary>
-    /// The .editorconfig and global config settings for the targets. Whatever goes wrong while reading or combining them is an
-    /// MG9004 and the defaults apply (fail closed: no setting that could lower a severity is applied), never a failed task.
+    /// The .editorconfig and global config settings for the targets: <paramref name="cached"/> (the previous build's) while the
+    /// configuration files, the model list and the switches are unchanged, else combined again. Whatever goes wrong while reading
+    /// or combining them is an MG9004 and the defaults apply (fail closed: no setting that could lower a severity is applied),
+    /// never a failed task.
     /// </summary>
-    private AnalyzerConfiguration LoadConfiguration(List<Target> targets)
+    private ResolvedConfiguration LoadConfiguration(List<Target> targets, ResolvedConfiguration? cached)
     {
+        var models = targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath).ToList();
         try
         {
-            return AnalyzerConfiguration.Load(
+            var inputs = ConfigurationInputs.Collect(
                 (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
-                targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath),
+                models,
                 DiscoverEditorConfigFiles,
                 DiscoverGlobalAnalyzerConfigFiles,
                 PathComparer);
+            return ResolvedConfiguration.Resolve(inputs, cached);
         }
 #pragma warning disable CA1031 // A configuration ModelGuard cannot read is reported (MG9004), not a crashed build.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return AnalyzerConfiguration.Unavailable($"the analyzer configuration cannot be read ({ex.GetType().Name}: {ex.Message}); no .editorconfig or global config setting is applied");
+            return ResolvedConfiguration.Unavailable($"the analyzer configuration cannot be read ({ex.GetType().Name}: {ex.Message}); no .editorconfig or global config setting is applied", models.Count);
         }
     }
 
@@ -323,16 +344,22 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         }
     }
 
-    private void SaveCache(ScanCache? cache, List<Target> targets)
+    private void SaveCache(ScanCache? cache, List<Target> targets, ResolvedConfiguration configuration)
     {
         if (cache is null)
         {
             return;
         }
 
-        // The new cache holds exactly this build's files; it is rewritten only when something changed.
+        // The new cache holds exactly this build's files and configuration; it is rewritten only when something changed.
+        var keptConfiguration = configuration.Key is null ? null : configuration;
+        if (cache.Count == targets.Count && ReferenceEquals(cache.Configuration, keptConfiguration) && targets.TrueForAll(t => t.FromCache))
+        {
+            return;
+        }
+
         var fresh = ScanCache.Empty(EngineInfo.Version, PathComparer);
-        var changed = cache.Count != targets.Count;
+        fresh.Configuration = keptConfiguration;
         foreach (var target in targets)
         {
             if (target.FromCache)
@@ -341,7 +368,6 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             }
             else
             {
-                changed = true;
                 if (target.Cacheable)
                 {
                     fresh.Set(new CachedScan(
@@ -353,11 +379,6 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                         target.Findings.Select(f => new CachedFinding(f.Rule.Id, f.ArchiveMember, f.Offset, f.Message)).ToArray()));
                 }
             }
-        }
-
-        if (!changed)
-        {
-            return;
         }
 
         try
@@ -415,7 +436,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     private void LogSummary(List<Target> targets, List<ReportedFinding> reported, long elapsedMs)
     {
         int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
-        var bytes = targets.Where(t => t.Length > 0).Sum(t => t.Length);
+        long bytes = 0;
+        foreach (var target in targets)
+        {
+            bytes += Math.Max(target.Length, 0);
+        }
+
         var fromCache = targets.Count(t => t.FromCache);
         Log.LogMessage(
             MessageImportance.Normal,
@@ -457,12 +483,19 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 invalidPath = $"the path is not valid ({ex.Message})";
             }
 
-            var itemNoWarn = SeverityResolver.ParseIds(item.GetMetadata(NoWarnMetadata));
+            // Items without the metadata (nearly all) share one empty set instead of allocating their own; it is never modified:
+            // intersecting leaves an empty set as it is.
+            var noWarnText = item.GetMetadata(NoWarnMetadata);
+            var itemNoWarn = string.IsNullOrEmpty(noWarnText) ? NoIds : SeverityResolver.ParseIds(noWarnText);
             if (byPath.TryGetValue(fullPath, out var existing))
             {
                 // The same file listed twice (e.g. as None and EmbeddedResource) is scanned once. A rule stays
                 // suppressed only if every item suppresses it: fail closed.
-                existing.NoWarn.IntersectWith(itemNoWarn);
+                if (existing.NoWarn.Count > 0)
+                {
+                    existing.NoWarn.IntersectWith(itemNoWarn);
+                }
+
                 continue;
             }
 
@@ -509,6 +542,20 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var root = ProjectDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
         var comparison = ReferenceEquals(PathComparer, StringComparer.Ordinal) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         return spec.StartsWith(root, comparison) ? spec.Substring(root.Length) : spec;
+    }
+
+    /// <summary>A class, not a tuple: a Dictionary over a struct value is JIT compiled in every fresh MSBuild process.</summary>
+    private sealed class ScannerChoice
+    {
+        public ScannerChoice(ModelScanner scanner, string fingerprint)
+        {
+            Scanner = scanner;
+            Fingerprint = fingerprint;
+        }
+
+        public ModelScanner Scanner { get; }
+
+        public string Fingerprint { get; }
     }
 
     private sealed class Target

@@ -163,6 +163,41 @@ public sealed class ConfigurationEndToEndTests
     }
 
     [Fact]
+    public async Task ConfigurationEditedBetweenBuildsAppliesToCachedFindings()
+    {
+        // The task keeps the resolved configuration in its cache; an edit to a configuration file must still apply on the next build.
+        var project = _fixture.CreateProject("config-edits")
+            .AddFile("None", "models/custom.pkl", CustomPickle);
+        File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "models", "custom.pkl"), DateTime.UtcNow.AddHours(-1));
+
+        var first = await project.BuildAsync();
+        Assert.True(first.ExitCode != 0, first.Describe());
+        AssertContains(first, "models/custom.pkl : error MG1002:");
+
+        project.WriteFile("models/.editorconfig", "[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\n");
+        var second = await project.BuildAsync();
+        Assert.True(second.ExitCode == 0, second.Describe());
+        AssertContains(second, "models/custom.pkl : warning MG1002:");
+        AssertContains(second, "1 from cache");
+
+        var third = await project.BuildAsync();
+        Assert.True(third.ExitCode == 0, third.Describe());
+        AssertContains(third, "models/custom.pkl : warning MG1002:");
+
+        project.WriteFile("models/.editorconfig", "[*.pkl]\ndotnet_diagnostic.MG1002.severity = error\n");
+        var fourth = await project.BuildAsync();
+        Assert.True(fourth.ExitCode != 0, fourth.Describe());
+        AssertContains(fourth, "models/custom.pkl : error MG1002:");
+        AssertContains(fourth, "1 from cache");
+
+        project.WriteFile(".globalconfig", "is_global = true\nglobal_level = 1000\ndotnet_diagnostic.MG1002.severity = none\n");
+        File.Delete(Path.Combine(project.Directory, "models", ".editorconfig"));
+        var fifth = await project.BuildAsync();
+        Assert.True(fifth.ExitCode == 0, fifth.Describe());
+        AssertDoesNotContain(fifth, "MG1002");
+    }
+
+    [Fact]
     public async Task IncludeAndExcludePatternsChooseWhatIsScanned()
     {
         var build = await _fixture.CreateProject("patterns")

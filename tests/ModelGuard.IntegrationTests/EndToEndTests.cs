@@ -45,6 +45,41 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task DotnetBuildLoadsTheReadyToRunTaskOnLinuxX64Only()
+    {
+        var build = await _fixture.CreateProject("task-folder")
+            .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious("echo pwned"))
+            .BuildAsync("-v:d");
+
+        // The precompiled task reports exactly what the IL one does.
+        Assert.True(build.ExitCode != 0, "The build should fail. " + build.Describe());
+        AssertContains(build, "models/evil.pt : error MG1001:");
+        var folder = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier == "linux-x64" ? "net8.0-linux-x64" : "net8.0";
+        AssertContains(build, $"/tasks/{folder}/ModelGuard.Tasks.dll".Replace('/', System.IO.Path.DirectorySeparatorChar));
+        AssertDoesNotContain(build, "out-of-process");
+    }
+
+    [Fact]
+    public async Task ConsoleAppBuildsCleanAlthoughItsApphostIsListedBeforeItIsWritten()
+    {
+        // The SDK adds obj/.../apphost to @(None) before it creates it; a missing file anywhere else is MG9002.
+        var project = _fixture.CreateProject("console-app")
+            .SetProperty("OutputType", "Exe")
+            .WriteFile("Program.cs", "System.Console.WriteLine(\"hello\");\n")
+            .AddFile("None", "models/good.pt", TorchCheckpointWriter.Benign("weight"));
+
+        var first = await project.BuildAsync();
+        Assert.True(first.ExitCode == 0, "The first build should succeed. " + first.Describe());
+        AssertDoesNotContain(first, "MG9002");
+        AssertContains(first, "ModelGuard: scanned 1 file(s)");
+
+        // Once the apphost exists, it is an ordinary file and is scanned like any other.
+        var second = await project.BuildAsync();
+        Assert.True(second.ExitCode == 0, second.Describe());
+        AssertContains(second, "ModelGuard: scanned 2 file(s)");
+    }
+
+    [Fact]
     public async Task PickleDisguisedAsImageIsCaught()
     {
         var pickle = new PickleWriter().Proto(2).CallWithString("os", "system", "echo pwned").Stop().ToArray();

@@ -59,6 +59,46 @@ public sealed class PackageShapeTests
         Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
     }
 
+    [Fact]
+    public void LinuxX64FolderHoldsReadyToRunImagesOfTheSameAssemblies()
+    {
+        using var package = ZipFile.OpenRead(_fixture.PackagePath);
+        var il = package.Entries.Where(e => e.FullName.StartsWith("tasks/net8.0/", StringComparison.Ordinal)).ToDictionary(e => e.Name, ReadAll);
+        var r2r = package.Entries.Where(e => e.FullName.StartsWith("tasks/net8.0-linux-x64/", StringComparison.Ordinal)).ToDictionary(e => e.Name, ReadAll);
+
+        // A complete task folder (MSBuild resolves the task's dependencies in its own folder), with the same files.
+        Assert.Equal(il.Keys.OrderBy(n => n, StringComparer.Ordinal), r2r.Keys.OrderBy(n => n, StringComparer.Ordinal));
+        foreach (var (name, bytes) in r2r)
+        {
+            using var pe = new PEReader(new MemoryStream(bytes));
+            using var ilPe = new PEReader(new MemoryStream(il[name]));
+            if (name is "ModelGuard.Tasks.dll" or "ModelGuard.Engine.dll")
+            {
+                // Precompiled for linux-x64 (the machine type of a Linux image is AMD64 xor 0x7B79), from the very same IL.
+                Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, name + " is not a ReadyToRun image");
+                Assert.Equal((Machine)(0x8664 ^ 0x7B79), pe.PEHeaders.CoffHeader.Machine);
+                Assert.Equal(
+                    ilPe.GetMetadataReader().GetGuid(ilPe.GetMetadataReader().GetModuleDefinition().Mvid),
+                    pe.GetMetadataReader().GetGuid(pe.GetMetadataReader().GetModuleDefinition().Mvid));
+            }
+            else
+            {
+                Assert.Equal(il[name], bytes);
+            }
+        }
+
+        static byte[] ReadAll(ZipArchiveEntry entry)
+        {
+            using var memory = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(memory);
+            }
+
+            return memory.ToArray();
+        }
+    }
+
     /// <summary>
     /// Visual Studio 17.8's .NET Framework MSBuild binds task dependencies through the binding redirects of MSBuild.exe.config
     /// (devenv.exe.config for in-process builds). A task compiled against a newer version than a redirect target fails to load

@@ -4,8 +4,10 @@ using System.IO;
 using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using ModelGuard.Engine.Scanning;
 using ModelGuard.IntegrationTests.Infrastructure;
 using ModelGuard.Tasks;
+using ModelGuard.Tasks.Caching;
 using ModelGuard.TestSupport;
 
 namespace ModelGuard.IntegrationTests;
@@ -175,6 +177,84 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         second.CacheFile = "modelguard.cache";
         Assert.False(second.Execute());
         Assert.Contains(_engine.Errors, e => e.Code == "MG1001");
+    }
+
+    [Fact]
+    public void CachedConfigurationIsResolvedAgainWhenAConfigurationFileChanges()
+    {
+        var model = Path.Combine(_dir, "models", "custom.pkl");
+        Directory.CreateDirectory(Path.GetDirectoryName(model)!);
+        File.WriteAllBytes(model, new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray());
+        File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddHours(-1));
+        var editorconfig = Path.Combine(_dir, ".editorconfig");
+        var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
+        string Run()
+        {
+            var engine = new RecordingBuildEngine();
+            var task = NewTask(Item("models/custom.pkl"));
+            task.BuildEngine = engine;
+            task.CacheFile = cacheFile;
+            task.Execute();
+            return string.Join(
+                ";",
+                engine.Errors.Select(e => "error " + e.Code)
+                    .Concat(engine.Warnings.Select(w => "warning " + w.Code))
+                    .Concat(engine.Messages.Where(m => m.Code is not null).Select(m => "message " + m.Code)));
+        }
+
+        Assert.Equal("error MG1002", Run());
+
+        // A configuration file that appears (discovered above the model) is read on the next run.
+        File.WriteAllText(editorconfig, "root = true\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\n");
+        Assert.Equal("warning MG1002", Run());
+
+        // Nothing changed: the configuration comes from the cache, which is not even rewritten.
+        var old = DateTime.UtcNow.AddHours(-2);
+        File.SetLastWriteTimeUtc(cacheFile, old);
+        Assert.Equal("warning MG1002", Run());
+        Assert.Equal(old, File.GetLastWriteTimeUtc(cacheFile));
+        var reloaded = ScanCache.Load(cacheFile, EngineInfo.Version, StringComparer.Ordinal, out var problem);
+        Assert.Null(problem);
+        Assert.Equal(1, reloaded.Count);
+        Assert.NotNull(reloaded.Configuration);
+
+        // Same size, same time stamp, other content: the key is the content, not the file's metadata.
+        var stamp = File.GetLastWriteTimeUtc(editorconfig);
+        File.WriteAllText(editorconfig, "root = true\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = none   \n");
+        File.SetLastWriteTimeUtc(editorconfig, stamp);
+        Assert.Equal(string.Empty, Run());
+
+        // A global config instead, then no configuration at all.
+        File.WriteAllText(Path.Combine(_dir, ".globalconfig"), "is_global = true\ndotnet_diagnostic.MG1002.severity = suggestion\n");
+        File.Delete(editorconfig);
+        Assert.Equal("message MG1002", Run());
+        File.Delete(Path.Combine(_dir, ".globalconfig"));
+        Assert.Equal("error MG1002", Run());
+    }
+
+    [Fact]
+    public void CachedConfigurationIsResolvedAgainWhenTheModelListOrTheSwitchesChange()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "quiet"));
+        File.WriteAllText(Path.Combine(_dir, "quiet", ".editorconfig"), "[*.pt]\ndotnet_diagnostic.MG9002.severity = none\n");
+        var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
+        string[] Run(bool discover, params string[] specs)
+        {
+            var engine = new RecordingBuildEngine();
+            var task = NewTask(specs.Select(s => Item(s)).ToArray());
+            task.BuildEngine = engine;
+            task.CacheFile = cacheFile;
+            task.DiscoverEditorConfigFiles = discover;
+            task.Execute();
+            return engine.Errors.Select(e => e.File!).ToArray();
+        }
+
+        Assert.Equal(new[] { "loud.pt" }, Run(true, "loud.pt", "quiet/a.pt"));
+        Assert.Equal(new[] { "loud.pt" }, Run(true, "loud.pt", "quiet/a.pt"));
+        Assert.Equal(new[] { "loud.pt", "b.pt" }, Run(true, "loud.pt", "quiet/a.pt", "b.pt"));
+        Assert.Equal(new[] { "b.pt" }, Run(true, "quiet/a.pt", "b.pt"));
+        Assert.Equal(new[] { "quiet/a.pt", "b.pt" }.Select(p => p.Replace('/', Path.DirectorySeparatorChar)), Run(false, "quiet/a.pt", "b.pt").Select(p => p.Replace('/', Path.DirectorySeparatorChar)));
+        Assert.Equal(new[] { "b.pt" }, Run(true, "quiet/a.pt", "b.pt"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
+using ModelGuard.Tasks.Configuration;
 
 namespace ModelGuard.Tasks.Caching;
 
@@ -60,10 +61,12 @@ internal sealed class CachedScan
 /// fingerprint all match. The file is a magic and format version, the payload's length and SHA-256, then the payload: anything
 /// that does not verify (truncated, garbage, another version) is discarded as a whole and every file is scanned again.
 /// Written to a temporary file and renamed over the old one, so a crash never leaves a half-written cache.
+/// It also keeps the build's resolved analyzer configuration (<see cref="Configuration"/>), which is reused only while its inputs
+/// are unchanged.
 /// </summary>
 internal sealed class ScanCache
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private const int HashLength = 32;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("MGCACHE\n");
 
@@ -79,6 +82,9 @@ internal sealed class ScanCache
     public string EngineVersion { get; }
 
     public int Count => _entries.Count;
+
+    /// <summary>The analyzer configuration the last build resolved, or null.</summary>
+    public ResolvedConfiguration? Configuration { get; set; }
 
     /// <summary>An empty cache for <paramref name="engineVersion"/>.</summary>
     public static ScanCache Empty(string engineVersion, StringComparer pathComparer) => new(engineVersion, new Dictionary<string, CachedScan>(pathComparer));
@@ -216,6 +222,10 @@ internal sealed class ScanCache
                     writer.Write(finding.Message);
                 }
             }
+
+            var configuration = Configuration?.Key is null ? null : Configuration;
+            writer.Write(configuration is not null);
+            configuration?.Write(writer);
         }
 
         return buffer.ToArray();
@@ -296,13 +306,15 @@ internal sealed class ScanCache
             entries[fullPath] = new CachedScan(fullPath, length, ticks, fingerprint, format, findings);
         }
 
+        var configuration = reader.ReadBoolean() ? ResolvedConfiguration.Read(reader) : null;
+
         if (reader.BaseStream.Position != reader.BaseStream.Length)
         {
             throw new FormatException("data after the last entry");
         }
 
         problem = null;
-        return new ScanCache(engineVersion, entries);
+        return new ScanCache(engineVersion, entries) { Configuration = configuration };
     }
 
     private static bool StartsWithMagic(byte[] bytes)

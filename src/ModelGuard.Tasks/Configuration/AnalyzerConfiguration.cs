@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelGuard.Engine.Rules;
@@ -67,65 +66,20 @@ internal sealed class AnalyzerConfiguration
     /// does for <c>@(Compile)</c> items: a models folder without C# files is not covered by <c>@(EditorConfigFiles)</c>.
     /// </summary>
     public static AnalyzerConfiguration Load(IEnumerable<string> configFiles, IEnumerable<string> modelFiles, bool discoverEditorConfigs, bool discoverGlobalConfigs, StringComparer pathComparer)
+        => Load(ConfigurationInputs.Collect(configFiles, modelFiles, discoverEditorConfigs, discoverGlobalConfigs, pathComparer));
+
+    /// <summary>Parses and combines the files <see cref="ConfigurationInputs.Collect"/> found and read.</summary>
+    public static AnalyzerConfiguration Load(ConfigurationInputs inputs)
     {
-        var problems = new List<ConfigProblem>();
-        var paths = new List<string>();
-        var seen = new HashSet<string>(pathComparer);
-        foreach (var file in configFiles)
+        var problems = new List<ConfigProblem>(inputs.PathProblems);
+        var configs = new List<AnalyzerConfig>(inputs.Files.Count);
+        var read = new List<string>(inputs.Files.Count);
+        foreach (var file in inputs.Files)
         {
-            if (string.IsNullOrWhiteSpace(file))
+            var path = file.Path;
+            if (file.Text is not { } text)
             {
-                continue;
-            }
-
-            string fullPath;
-            try
-            {
-                fullPath = Path.GetFullPath(file);
-            }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
-            {
-                problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, null, 0, $"the configuration file path '{file}' is not valid ({ex.Message}); its settings are not applied"));
-                continue;
-            }
-
-            if (seen.Add(fullPath))
-            {
-                paths.Add(fullPath);
-            }
-        }
-
-        if (discoverEditorConfigs || discoverGlobalConfigs)
-        {
-            var visited = new HashSet<string>(pathComparer);
-            foreach (var model in modelFiles)
-            {
-                for (var dir = Path.GetDirectoryName(model); !string.IsNullOrEmpty(dir) && visited.Add(dir!); dir = Path.GetDirectoryName(dir))
-                {
-                    foreach (var (name, enabled) in new[] { (EditorConfigName, discoverEditorConfigs), (GlobalConfigName, discoverGlobalConfigs) })
-                    {
-                        var candidate = Path.Combine(dir!, name);
-                        if (enabled && File.Exists(candidate) && seen.Add(candidate))
-                        {
-                            paths.Add(candidate);
-                        }
-                    }
-                }
-            }
-        }
-
-        var configs = new List<AnalyzerConfig>(paths.Count);
-        var read = new List<string>(paths.Count);
-        foreach (var path in paths)
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-            {
-                problems.Add(new ConfigProblem(RuleCatalog.InvalidAnalyzerConfiguration, path, 0, $"the configuration file cannot be read ({ex.GetType().Name}: {ex.Message}); its settings are not applied"));
+                problems.Add(file.ReadProblem!);
                 continue;
             }
 

@@ -100,7 +100,8 @@ internal sealed class SeverityResolver
     private static readonly char[] IdSeparators = { ';', ',', ' ', '\t', '\r', '\n' };
 
     private readonly HashSet<string> _noWarn;
-    private readonly Dictionary<string, ReportDiagnostic> _specific;
+    // int values: see FileSettings (no JIT compiled Dictionary instantiation over Roslyn's enum).
+    private readonly Dictionary<string, int> _specific;
     private readonly bool _treatWarningsAsErrors;
 
     public SeverityResolver(string? noWarn = null, string? warningsAsErrors = null, string? warningsNotAsErrors = null, bool treatWarningsAsErrors = false)
@@ -109,15 +110,15 @@ internal sealed class SeverityResolver
         _treatWarningsAsErrors = treatWarningsAsErrors;
 
         // Csc passes /warnaserror+:<WarningsAsErrors> before /warnaserror-:<WarningsNotAsErrors>: the later switch wins for an ID in both.
-        _specific = new Dictionary<string, ReportDiagnostic>(StringComparer.OrdinalIgnoreCase);
+        _specific = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var id in ParseIds(warningsAsErrors))
         {
-            _specific[id] = ReportDiagnostic.Error;
+            _specific[id] = (int)ReportDiagnostic.Error;
         }
 
         foreach (var id in ParseIds(warningsNotAsErrors))
         {
-            _specific[id] = ReportDiagnostic.Default;
+            _specific[id] = (int)ReportDiagnostic.Default;
         }
     }
 
@@ -205,7 +206,8 @@ internal sealed class SeverityResolver
         }
 
         // 2. WarningsAsErrors / WarningsNotAsErrors.
-        var isSpecified = _specific.TryGetValue(id, out var report);
+        var isSpecified = _specific.TryGetValue(id, out var specified);
+        var report = (ReportDiagnostic)specified;
         var source = isSpecified ? SeveritySource.WarningsAsErrors : SeveritySource.Default;
         var warnAsErrorMinus = isSpecified && report == ReportDiagnostic.Default;
         var promoted = false;

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelGuard.Engine.Rules;
+using ModelGuard.Tasks.Caching;
 using ModelGuard.Tasks.Configuration;
 
 namespace ModelGuard.IntegrationTests.Configuration;
@@ -133,6 +134,98 @@ public sealed class AnalyzerConfigurationTests : IDisposable
         Assert.Empty(config.Problems);
         Assert.True(config.ForFile(model).TryGetGlobalSeverity("MG1002", out var severity));
         Assert.Equal(ReportDiagnostic.Suppress, severity);
+    }
+
+    [Fact]
+    public void Resolved_configuration_and_its_cached_copy_decide_every_rule_as_the_configuration_does()
+    {
+        Write(".editorconfig", "root = true\n[*.pt]\ndotnet_diagnostic.MG1002.severity = warning\ndotnet_diagnostic.CA1000.severity = none\n"
+            + "dotnet_diagnostic.MG1001.severity = nonee\n[legacy/**]\ndotnet_diagnostic.mg1003.severity = silent\nmodelguard_allowed_globals = a.One, b.Two\n");
+        Write("bulk/.editorconfig", "[*]\ndotnet_analyzer_diagnostic.category-ModelGuard.Pickle.severity = suggestion\ndotnet_analyzer_diagnostic.severity = error\n");
+        Write(".globalconfig", "is_global = true\ndotnet_diagnostic.MG9002.severity = warning\ndotnet_diagnostic.MG1002.severity = error\nbuild_property.Foo = bar\n"
+            + "modelguard_allowed_globals = g.Global\n[relative/path.pt]\ndotnet_diagnostic.MG1001.severity = none\n");
+        var models = new[] { "m.pt", "legacy/old.pt", "legacy/old.pkl", "bulk/x.pkl", "bulk/y.pt", "other.bin" }.Select(m => Path.Combine(_root, m)).ToArray();
+        var inputs = ConfigurationInputs.Collect(Array.Empty<string>(), models, discoverEditorConfigs: true, discoverGlobalConfigs: true, StringComparer.Ordinal);
+        var config = AnalyzerConfiguration.Load(inputs);
+        var expected = models.Select(config.ForFile).ToArray();
+
+        var resolved = ResolvedConfiguration.Resolve(inputs, cached: null);
+        var cache = ScanCache.Empty("1.0", StringComparer.Ordinal);
+        cache.Configuration = resolved;
+        var cachePath = Path.Combine(_root, "obj", "modelguard.cache");
+        cache.Save(cachePath);
+        var reloaded = ScanCache.Load(cachePath, "1.0", StringComparer.Ordinal, out var problem).Configuration;
+        Assert.Null(problem);
+        Assert.NotNull(reloaded);
+        Assert.Same(reloaded, ResolvedConfiguration.Resolve(ConfigurationInputs.Collect(Array.Empty<string>(), models, true, true, StringComparer.Ordinal), reloaded));
+
+        string Describe(ConfigProblem p) => $"{p.Rule.Id}|{p.FilePath}|{p.Line}|{p.Message}";
+        Assert.NotEmpty(config.Problems);
+        foreach (var candidate in new[] { resolved, reloaded! })
+        {
+            Assert.Equal(config.Problems.Select(Describe), candidate.Problems.Select(Describe));
+            var resolvers = new[]
+            {
+                new SeverityResolver(),
+                new SeverityResolver(treatWarningsAsErrors: true),
+                new SeverityResolver(warningsNotAsErrors: "MG1002;MG9002", treatWarningsAsErrors: true),
+            };
+            foreach (var resolver in resolvers)
+            {
+                foreach (var rule in RuleCatalog.All)
+                {
+                    Assert.Equal(resolver.Resolve(rule, config.ProjectSettings), resolver.Resolve(rule, candidate.ProjectSettings));
+                    for (var i = 0; i < models.Length; i++)
+                    {
+                        Assert.Equal(resolver.Resolve(rule, expected[i]), resolver.Resolve(rule, candidate.ForModel(i)));
+                    }
+                }
+            }
+
+            for (var i = 0; i < models.Length; i++)
+            {
+                Assert.Equal(expected[i].AllowedGlobals, candidate.ForModel(i).AllowedGlobals);
+            }
+        }
+
+        // The settings are not all alike, or the comparison above would prove little.
+        Assert.Equal(new[] { "a.One", "b.Two" }, expected[1].AllowedGlobals);
+        Assert.NotEqual(
+            new SeverityResolver().Resolve(RuleCatalog.Find("MG1002")!, expected[0]),
+            new SeverityResolver().Resolve(RuleCatalog.Find("MG1002")!, expected[5]));
+    }
+
+    [Fact]
+    public void Inputs_key_changes_with_every_input()
+    {
+        var editorconfig = Write(".editorconfig", "[*.pt]\ndotnet_diagnostic.MG1002.severity = warning\n");
+        var listed = Write("listed.globalconfig", "is_global = true\n");
+        var model = Path.Combine(_root, "m.pt");
+        string Key(string[] configFiles, string[] models, bool editorconfigs = true, bool globalconfigs = true, StringComparer? comparer = null)
+            => ConfigurationInputs.Collect(configFiles, models, editorconfigs, globalconfigs, comparer ?? StringComparer.Ordinal).Key;
+
+        var baseline = Key(new[] { listed }, new[] { model });
+        Assert.Equal(baseline, Key(new[] { listed }, new[] { model }));
+        var others = new[]
+        {
+            Key(Array.Empty<string>(), new[] { model }),
+            Key(new[] { listed }, new[] { model, Path.Combine(_root, "n.pt") }),
+            Key(new[] { listed }, new[] { Path.Combine(_root, "n.pt") }),
+            Key(new[] { listed }, new[] { model }, editorconfigs: false),
+            Key(new[] { listed }, new[] { model }, globalconfigs: false),
+            Key(new[] { listed }, new[] { model }, comparer: StringComparer.OrdinalIgnoreCase),
+        };
+        Assert.Equal(others.Length + 1, others.Append(baseline).Distinct().Count());
+
+        // The content counts, not the time stamp: the same text written again is the same key, one character more is not.
+        File.WriteAllText(editorconfig, "[*.pt]\ndotnet_diagnostic.MG1002.severity = warning\n");
+        File.SetLastWriteTimeUtc(editorconfig, DateTime.UtcNow.AddDays(-1));
+        Assert.Equal(baseline, Key(new[] { listed }, new[] { model }));
+        File.WriteAllText(editorconfig, "[*.pt]\ndotnet_diagnostic.MG1002.severity = warning \n");
+        Assert.NotEqual(baseline, Key(new[] { listed }, new[] { model }));
+        File.WriteAllText(listed, "is_global = true \n");
+        File.WriteAllText(editorconfig, "[*.pt]\ndotnet_diagnostic.MG1002.severity = warning\n");
+        Assert.NotEqual(baseline, Key(new[] { listed }, new[] { model }));
     }
 
     private AnalyzerConfiguration Load(params string[] models)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 
@@ -66,13 +67,16 @@ public sealed class TestProject
             Directory,
             _fixture.BuildEnvironment);
 
-    /// <summary>Writes the project and runs <c>dotnet build</c> on it (normal verbosity, so the task's summary line shows).</summary>
-    public async Task<ProcessResult> BuildAsync()
+    /// <summary>
+    /// Writes the project and runs <c>dotnet build</c> on it (normal verbosity, so the task's summary line shows; a later
+    /// <c>-v:</c> in <paramref name="extraArguments"/> wins).
+    /// </summary>
+    public async Task<ProcessResult> BuildAsync(params string[] extraArguments)
     {
         Write();
         return await ProcessRunner.RunAsync(
             ProcessRunner.DotnetPath,
-            new[] { "build", ProjectPath, "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" },
+            new[] { "build", ProjectPath, "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" }.Concat(extraArguments).ToArray(),
             Directory,
             _fixture.BuildEnvironment).ConfigureAwait(false);
     }
