@@ -21,6 +21,9 @@ internal sealed class DataPickleWalker
     // Memo indices beyond this distance from the entries set so far are left to the simulator (it keeps them sparse).
     private const int MemoGrowthAllowance = 64 * 1024;
 
+    // Per opcode byte: 0 for the opcodes the switch handles, else size | pops << 4 | pushes << 8 (see TryWalk).
+    private static readonly ushort[] Shapes = BuildShapes();
+
     private int[] _marks = new int[16];
     private ulong[] _memoSet = new ulong[64];
     private int _memoWordsUsed;
@@ -58,15 +61,33 @@ internal sealed class DataPickleWalker
                 buffer = reader.Buffer;
                 pos = reader.BufferStart;
                 end = reader.BufferEnd;
-                if (pos == end)
+                if (pos == end || !StackLimitIsFar(depth, end - pos))
                 {
-                    // No opcode left: the simulator tells an empty stream from a truncated one.
+                    // No opcode left (the simulator tells an empty stream from a truncated one), or the stack could reach its limit.
                     return false;
                 }
             }
 
             var available = end - pos;
-            switch ((PickleOpcode)buffer[pos])
+            var code = buffer[pos];
+            var shape = Shapes[code];
+            if (shape != 0)
+            {
+                // A fixed-width opcode that only pops and pushes (numbers, empty containers, TUPLE1-3, APPEND, SETITEM, DUP): a
+                // table lookup instead of a jump through the switch, which a processor predicts less well.
+                var size = shape & 0xF;
+                var pops = (shape >> 4) & 0xF;
+                if (available < size || depth - fence < pops)
+                {
+                    return false;
+                }
+
+                depth += (shape >> 8) - pops;
+                pos += size;
+                continue;
+            }
+
+            switch ((PickleOpcode)code)
             {
                 case PickleOpcode.Stop:
                     if (depth <= fence)
@@ -93,48 +114,6 @@ internal sealed class DataPickleWalker
                     fence = depth;
                     pos++;
                     continue;
-
-                case PickleOpcode.None:
-                case PickleOpcode.NewTrue:
-                case PickleOpcode.NewFalse:
-                case PickleOpcode.EmptyTuple:
-                case PickleOpcode.EmptyList:
-                case PickleOpcode.EmptyDict:
-                case PickleOpcode.EmptySet:
-                    pos++;
-                    break;
-                case PickleOpcode.BinInt1:
-                    if (available < 2)
-                    {
-                        return false;
-                    }
-
-                    pos += 2;
-                    break;
-                case PickleOpcode.BinInt2:
-                    if (available < 3)
-                    {
-                        return false;
-                    }
-
-                    pos += 3;
-                    break;
-                case PickleOpcode.BinInt:
-                    if (available < 5)
-                    {
-                        return false;
-                    }
-
-                    pos += 5;
-                    break;
-                case PickleOpcode.BinFloat:
-                    if (available < 9)
-                    {
-                        return false;
-                    }
-
-                    pos += 9;
-                    break;
 
                 case PickleOpcode.ShortBinUnicode:
                 case PickleOpcode.ShortBinString:
@@ -166,6 +145,10 @@ internal sealed class DataPickleWalker
                             buffer = reader.Buffer;
                             pos = reader.BufferStart;
                             end = reader.BufferEnd;
+                            if (!StackLimitIsFar(depth, end - pos))
+                            {
+                                return false;
+                            }
                         }
 
                         // Latin-1 and bytes are always valid; a str must be the UTF-8 the unpickler accepts.
@@ -248,21 +231,6 @@ internal sealed class DataPickleWalker
                     pos += 5;
                     break;
 
-                case PickleOpcode.Tuple1:
-                case PickleOpcode.Tuple2:
-                case PickleOpcode.Tuple3:
-                    {
-                        var count = buffer[pos] - (byte)PickleOpcode.Tuple1 + 1;
-                        if (depth - fence < count)
-                        {
-                            return false;
-                        }
-
-                        depth -= count - 1;
-                        pos++;
-                        continue;
-                    }
-
                 case PickleOpcode.Tuple:
                 case PickleOpcode.List:
                 case PickleOpcode.FrozenSet:
@@ -317,25 +285,6 @@ internal sealed class DataPickleWalker
                         continue;
                     }
 
-                case PickleOpcode.Append:
-                    if (depth - fence < 2)
-                    {
-                        return false;
-                    }
-
-                    depth--;
-                    pos++;
-                    continue;
-                case PickleOpcode.SetItem:
-                    if (depth - fence < 3)
-                    {
-                        return false;
-                    }
-
-                    depth -= 2;
-                    pos++;
-                    continue;
-
                 case PickleOpcode.Pop:
                     if (markCount > 0 && fence == depth)
                     {
@@ -347,22 +296,6 @@ internal sealed class DataPickleWalker
                         depth--;
                     }
                     else
-                    {
-                        return false;
-                    }
-
-                    pos++;
-                    continue;
-                case PickleOpcode.Dup:
-                    if (depth <= fence)
-                    {
-                        return false;
-                    }
-
-                    pos++;
-                    break;
-                case PickleOpcode.ReadOnlyBuffer:
-                    if (depth <= fence)
                     {
                         return false;
                     }
@@ -391,6 +324,11 @@ internal sealed class DataPickleWalker
                         end = reader.BufferEnd;
                         memoSet = _memoSet;
                         memoWords = _memoWordsUsed;
+                        if (!StackLimitIsFar(depth + effect, end - pos))
+                        {
+                            return false;
+                        }
+
                         if (effect == 0)
                         {
                             continue;
@@ -400,14 +338,39 @@ internal sealed class DataPickleWalker
                     }
             }
 
-            // The opcode pushed one value.
-            if (depth >= PickleSimulator.MaxStackDepth)
-            {
-                return false;
-            }
-
+            // The opcode pushed one value. StackLimitIsFar made sure that the limit is out of reach in this buffer.
             depth++;
         }
+    }
+
+    /// <summary>
+    /// Whether the stack cannot reach the simulator's limit while the walk reads <paramref name="buffered"/> more bytes in place:
+    /// every opcode takes at least one byte and pushes at most one value, so the depth is checked once per buffer, not per push.
+    /// Close to the limit the walk gives up and the simulator finds where exactly it is crossed.
+    /// </summary>
+    private static bool StackLimitIsFar(int depth, int buffered) => depth + (long)buffered < PickleSimulator.MaxStackDepth;
+
+    private static ushort[] BuildShapes()
+    {
+        var shapes = new ushort[256];
+        void Shape(PickleOpcode op, int size, int pops, int pushes) => shapes[(byte)op] = (ushort)(size | (pops << 4) | (pushes << 8));
+        foreach (var op in new[] { PickleOpcode.None, PickleOpcode.NewTrue, PickleOpcode.NewFalse, PickleOpcode.EmptyTuple, PickleOpcode.EmptyList, PickleOpcode.EmptyDict, PickleOpcode.EmptySet })
+        {
+            Shape(op, 1, 0, 1);
+        }
+
+        Shape(PickleOpcode.BinInt1, 2, 0, 1);
+        Shape(PickleOpcode.BinInt2, 3, 0, 1);
+        Shape(PickleOpcode.BinInt, 5, 0, 1);
+        Shape(PickleOpcode.BinFloat, 9, 0, 1);
+        Shape(PickleOpcode.Tuple1, 1, 1, 1);
+        Shape(PickleOpcode.Tuple2, 1, 2, 1);
+        Shape(PickleOpcode.Tuple3, 1, 3, 1);
+        Shape(PickleOpcode.Append, 1, 2, 1); // the list stays
+        Shape(PickleOpcode.SetItem, 1, 3, 1); // the dict stays
+        Shape(PickleOpcode.Dup, 1, 1, 2);
+        Shape(PickleOpcode.ReadOnlyBuffer, 1, 1, 1);
+        return shapes;
     }
 
     /// <summary>Opcodes the disassembler decodes for the walk: their values cannot import or call anything.</summary>

@@ -144,6 +144,24 @@ public sealed class DataPickleWalkerTests
         Assert.True(allocated < 64 * 1024, $"the second walk of {content.Length:N0} bytes allocated {allocated:N0} bytes");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_stack_at_the_limit_and_one_past_it_get_the_same_findings(int extra)
+    {
+        // The walk checks the stack limit once per buffer, conservatively; the simulator decides exactly.
+        var pushes = PickleSimulator.MaxStackDepth + extra;
+        var content = new byte[2 + pushes + 1];
+        content[0] = 0x80;
+        content[1] = 2;
+        content.AsSpan(2, pushes).Fill((byte)'N');
+        content[^1] = (byte)'.';
+
+        AssertSameFindings(content, "data.pkl", $"{pushes} values on the stack");
+        var result = new ModelScanner().Scan(new MemoryStream(content, writable: false), "data.pkl");
+        Assert.Equal(extra == 0 ? Array.Empty<string>() : new[] { RuleIds.PickleDecodeFailure }, result.Findings.Select(f => f.Rule.Id));
+    }
+
     [Fact]
     public void The_time_limit_stops_a_long_data_walk()
     {
