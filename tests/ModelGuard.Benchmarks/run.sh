@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces docs/benchmarks.md: generates the inputs under artifacts/benchmarks/ (sparse files: about 0.6 GB of disk for
 # 14 GB of content), prints the pass/fail table against the targets of issue #6, then runs the BenchmarkDotNet suite.
-#   tests/ModelGuard.Benchmarks/run.sh              # everything (--all): about 10 minutes on 2 cores
-#   tests/ModelGuard.Benchmarks/run.sh --check      # only the target table (about 7 minutes; --skip-build: about 5)
+#   tests/ModelGuard.Benchmarks/run.sh              # everything (--all): about 5 minutes on 2 cores
+#   tests/ModelGuard.Benchmarks/run.sh --check      # only the target table (about 3 minutes; --skip-build: about 2)
 #   tests/ModelGuard.Benchmarks/run.sh --quick      # smoke run on 1/16-size inputs (not the targets)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
