@@ -49,6 +49,7 @@ internal sealed class DataPickleWalker
         // copies are taken again after those.
         var memoSet = _memoSet;
         var memoWords = 0;
+        var firstEntriesSet = false;
         var marks = _marks;
         while (true)
         {
@@ -212,10 +213,16 @@ internal sealed class DataPickleWalker
                             return false;
                         }
 
-                        var index = buffer[pos + 1];
-                        if ((index >> 6) >= memoWords || (memoSet[index >> 6] & (1UL << index)) == 0)
+                        // Memo entries are never removed: once indices 0 to 255 are all set, every BINGET finds its entry.
+                        if (!firstEntriesSet)
                         {
-                            return false;
+                            var index = buffer[pos + 1];
+                            if ((index >> 6) >= memoWords || (memoSet[index >> 6] & (1UL << index)) == 0)
+                            {
+                                return false;
+                            }
+
+                            firstEntriesSet = memoWords >= 4 && (memoSet[0] & memoSet[1] & memoSet[2] & memoSet[3]) == ulong.MaxValue;
                         }
 
                         pos += 2;

@@ -199,6 +199,9 @@ public sealed class DataPickleWalkerTests
             yield return ($"records, protocol {protocol}", DataRecords(records: 12, protocol));
         }
 
+        // More than 256 memo entries: past that point the walk stops checking BINGET (entries 0 to 255 are all set).
+        yield return ("records, protocol 4, 300 memo entries", DataRecords(records: 60, protocol: 4));
+
         foreach (var name in RobustnessCorpus.Names.Where(n => n.StartsWith("fixtures/pickletools/", StringComparison.Ordinal) && n.EndsWith(".pkl", StringComparison.Ordinal)))
         {
             yield return (name, RobustnessCorpus.Read(name));
