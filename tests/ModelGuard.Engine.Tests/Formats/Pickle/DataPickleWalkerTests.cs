@@ -200,7 +200,7 @@ public sealed class DataPickleWalkerTests
         }
 
         // More than 256 memo entries: past that point the walk stops checking BINGET (entries 0 to 255 are all set).
-        yield return ("records, protocol 4, 300 memo entries", DataRecords(records: 60, protocol: 4));
+        yield return ("records, protocol 4, 350 memo entries", DataRecords(records: 100, protocol: 4));
 
         foreach (var name in RobustnessCorpus.Names.Where(n => n.StartsWith("fixtures/pickletools/", StringComparison.Ordinal) && n.EndsWith(".pkl", StringComparison.Ordinal)))
         {
