@@ -74,8 +74,8 @@ internal sealed class DataPickleWalker
             var shape = Shapes[code];
             if (shape != 0)
             {
-                // A fixed-width opcode that only pops and pushes (numbers, empty containers, TUPLE1-3, APPEND, SETITEM, DUP): a
-                // table lookup instead of a jump through the switch, which a processor predicts less well.
+                // A fixed-width opcode that only pops and pushes (numbers, empty containers, TUPLE1-3, APPEND, SETITEM, DUP): one
+                // path driven by the table instead of a case each (measured: as fast as the cases).
                 var size = shape & 0xF;
                 var pops = (shape >> 4) & 0xF;
                 if (available < size || depth - fence < pops)
