@@ -38,30 +38,15 @@ internal sealed class DecompressionBudget
     public Stream Charge(Stream decompressed) => new ChargedStream(decompressed, this);
 
     /// <summary>Forward-only pass-through that charges every byte read to the budget and checks the scan's time budget.</summary>
-    private sealed class ChargedStream : Stream
+    private sealed class ChargedStream : IO.ForwardReadStream
     {
         private readonly Stream _inner;
         private readonly DecompressionBudget _budget;
-        private long _position;
 
         public ChargedStream(Stream inner, DecompressionBudget budget)
         {
             _inner = inner;
             _budget = budget;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
         }
 
         public override int Read(byte[] buffer, int offset, int count)
@@ -70,20 +55,10 @@ internal sealed class DecompressionBudget
             // checked on its output too.
             ScanDeadline.Check();
             var read = _inner.Read(buffer, offset, count);
-            _position += read;
+            Delivered += read;
             _budget.Spend(read);
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
