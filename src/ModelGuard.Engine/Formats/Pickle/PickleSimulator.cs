@@ -477,19 +477,18 @@ internal sealed class PickleSimulator
 
     private static void UseAsArgument(PickleValue value)
     {
-        switch (value)
+        if (value is TupleValue t)
         {
-            case GlobalValue g:
-                g.Import.MarkArgument();
-                break;
-            case CallResultValue { Origin: { } origin }:
-                origin.MarkArgument();
-                break;
-            case TupleValue t:
-                MarkTupleArguments(t);
-                break;
+            MarkTupleArguments(t);
+        }
+        else
+        {
+            MarkImportAsArgument(value);
         }
     }
+
+    /// <summary>Marks the import a value comes from (a global, or what a call of one returned) as passed to a call.</summary>
+    private static void MarkImportAsArgument(PickleValue value) => Origin(value)?.MarkArgument();
 
     /// <summary>
     /// Marks every import inside a tuple as an argument. Tuples nest without bound (TUPLE1 repeated a million times) and share
@@ -511,18 +510,18 @@ internal sealed class PickleSimulator
             // Count and the indexer of the sealed TupleValue, not its IReadOnlyList view: no interface call per item.
             for (var i = 0; i < current.Count; i++)
             {
-                switch (current[i])
+                var item = current[i];
+                if (item is TupleValue inner)
                 {
-                    case GlobalValue g:
-                        g.Import.MarkArgument();
-                        break;
-                    case CallResultValue { Origin: { } origin }:
-                        origin.MarkArgument();
-                        break;
-                    case TupleValue { ArgumentsMarked: false } inner when inner.Count > 0:
+                    if (!inner.ArgumentsMarked && inner.Count > 0)
+                    {
                         inner.ArgumentsMarked = true;
                         (pending ??= new Stack<TupleValue>()).Push(inner);
-                        break;
+                    }
+                }
+                else
+                {
+                    MarkImportAsArgument(item);
                 }
             }
 
