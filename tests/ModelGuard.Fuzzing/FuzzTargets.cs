@@ -33,24 +33,20 @@ internal static class FuzzTargets
     /// The options of the whole-scan target: production rules with small limits. Created on first use: instrumented engine
     /// code must not run before SharpFuzz has set up AFL++'s coverage map.
     /// </summary>
-    public static ScanOptions Options => s_options ??= new ScanOptions
+    public static ScanOptions Options => s_options ??= CreateOptions(walkDataPickles: true);
+
+    private static ScanOptions? s_optionsWithoutWalk;
+
+    /// <summary><see cref="Options"/> with every pickle stream simulated: what the data-only walk must agree with.</summary>
+    private static ScanOptions OptionsWithoutWalk => s_optionsWithoutWalk ??= CreateOptions(walkDataPickles: false);
+
+    private static ScanOptions CreateOptions(bool walkDataPickles) => new()
     {
         MaxDecompressedBytes = MaxOutputBytes,
         MaxTotalDecompressedBytes = 4 * MaxOutputBytes,
         MaxArchiveEntries = 10_000,
         MaxScanTime = TimeSpan.FromSeconds(5),
-    };
-
-    private static ScanOptions? s_optionsWithoutWalk;
-
-    /// <summary><see cref="Options"/> with every pickle stream simulated: what the data-only walk must agree with.</summary>
-    private static ScanOptions OptionsWithoutWalk => s_optionsWithoutWalk ??= new ScanOptions
-    {
-        MaxDecompressedBytes = Options.MaxDecompressedBytes,
-        MaxTotalDecompressedBytes = Options.MaxTotalDecompressedBytes,
-        MaxArchiveEntries = Options.MaxArchiveEntries,
-        MaxScanTime = Options.MaxScanTime,
-        WalkDataPickles = false,
+        WalkDataPickles = walkDataPickles,
     };
 
     public static IReadOnlyList<FuzzTarget> All { get; } = new[]
