@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using ModelGuard.Benchmarks.Measurement;
+using ModelGuard.TestSupport;
 
 namespace ModelGuard.Benchmarks;
 
@@ -96,17 +97,7 @@ internal sealed class NoOpBuildCheck
             File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(model));
         }
 
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="modelguard-bench" value="{Feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />\n");
+        ConsumerFolder.Isolate(dir, "modelguard-bench", Feed);
         File.WriteAllText(Path.Combine(dir, "Class1.cs"), "namespace Bench;\n\npublic static class Class1\n{\n}\n");
         var packageReference = reference ? $"""    <PackageReference Include="ModelGuard" Version="{Version}" PrivateAssets="all" />""" : string.Empty;
         File.WriteAllText(Path.Combine(dir, "Bench.csproj"), $"""

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
+using ModelGuard.TestSupport;
 
 namespace ModelGuard.IntegrationTests.Infrastructure;
 
@@ -85,22 +86,7 @@ public sealed class PackageFixture : IAsyncLifetime
     public TestProject CreateProject(string name)
     {
         var dir = Path.Combine(Root, "projects", $"{System.Threading.Interlocked.Increment(ref _projectCounter):D2}-{name}");
-        Directory.CreateDirectory(dir);
-
-        // Only the private feed: the consumer needs nothing else (the SDK provides the net10.0 targeting pack).
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="modelguard-e2e" value="{Feed}" />
-              </packageSources>
-            </configuration>
-            """);
-
-        // Stop MSBuild's upward search, so nothing above the temp folder changes the build.
-        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />\n");
+        ConsumerFolder.Isolate(dir, "modelguard-e2e", Feed);
         return new TestProject(this, dir);
     }
 
