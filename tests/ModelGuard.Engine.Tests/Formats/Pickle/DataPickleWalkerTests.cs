@@ -68,6 +68,32 @@ public sealed class DataPickleWalkerTests
     }
 
     [Fact]
+    public void Long_memo_sequences_get_the_same_findings_with_and_without_the_walk()
+    {
+        // The walk counts a memo numbered in order without a bitmap, fills the bitmap in at the first index out of order, and
+        // stops checking BINGET once entries 0 to 255 are set: long sequences of memo opcodes cross each of those points, in
+        // either state, with indices in order, set again, just ahead and just missing, and deep enough marks to grow their array.
+        var random = new Random(6006);
+        var walked = 0;
+        var outOfOrder = 0;
+        for (var i = 0; i < 1500; i++)
+        {
+            var input = LongMemoSequence(random, out var inOrder);
+            AssertSameFindings(input, "data.pkl", $"sequence #{i}: {Convert.ToHexString(input)}");
+            using var stream = new MemoryStream(input, writable: false);
+            using var reader = new BufferedByteReader(stream);
+            if (new DataPickleWalker().TryWalk(new PickleDisassembler(reader)))
+            {
+                walked++;
+                outOfOrder += inOrder ? 0 : 1;
+            }
+        }
+
+        Assert.InRange(walked, 600, 1450);
+        Assert.InRange(outOfOrder, 100, walked - 100);
+    }
+
+    [Fact]
     public void Content_read_in_small_pieces_gets_the_same_findings()
     {
         foreach (var (label, content) in DataPickles())
@@ -419,6 +445,101 @@ public sealed class DataPickleWalkerTests
 
         var bytes = w.ToArray();
         return random.Next(10) == 0 && bytes.Length > 1 ? bytes.AsSpan(0, random.Next(1, bytes.Length)).ToArray() : bytes;
+    }
+
+    /// <summary>
+    /// A list of 200 to 700 values, most of them memoized (MEMOIZE, or a PUT in order as protocols 1 to 3 write it) and many
+    /// fetched again, with now and then an index set again, one just ahead of the count, a fetch of an index never set, a
+    /// nested batch of marks, or a missing STOP. <paramref name="inOrder"/> tells whether every index was set in order.
+    /// </summary>
+    private static byte[] LongMemoSequence(Random random, out bool inOrder)
+    {
+        var w = new PickleWriter().Proto(4).EmptyList().Memoize();
+        var set = new List<long> { 0 };
+        var isSet = new HashSet<long> { 0 };
+        void Set(long index)
+        {
+            if (isSet.Add(index))
+            {
+                set.Add(index);
+            }
+        }
+
+        inOrder = true;
+        var rareFailures = random.Next(3) == 0;
+        var putsAhead = random.Next(2) == 0;
+        var values = random.Next(200, 700);
+        w.Mark();
+        for (var i = 0; i < values; i++)
+        {
+            switch (random.Next(20))
+            {
+                case 0:
+                case 1:
+                    // A fetch, mostly of an index that is set.
+                    var get = rareFailures && random.Next(40) == 0 ? set.Count + random.Next(3) : set[random.Next(set.Count)];
+                    if (get < 256 && random.Next(4) > 0)
+                    {
+                        w.BinGet((byte)get);
+                    }
+                    else
+                    {
+                        w.LongBinGet((uint)get);
+                    }
+
+                    continue;
+                case 2:
+                    // Marks nested deeper than the walk's first array, then closed as a tuple.
+                    w.Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().Mark().None();
+                    for (var m = 0; m < 16; m++)
+                    {
+                        w.Tuple();
+                    }
+
+                    w.Tuple();
+                    break;
+                case 3:
+                    w.ShortBinUnicode(random.Next(4) == 0 ? "名前" : "key");
+                    break;
+                default:
+                    w.BinInt1((byte)random.Next(256));
+                    break;
+            }
+
+            // Most values go into the memo.
+            switch (random.Next(12))
+            {
+                case 0:
+                    break;
+                case 1:
+                    // An index set again, or now and then one just ahead of the count: the memo is no longer numbered in order.
+                    var put = putsAhead && random.Next(8) == 0 ? set.Count + random.Next(1, 3) : set[random.Next(set.Count)];
+                    inOrder &= put <= set.Count;
+                    w.LongBinPut((uint)put);
+                    Set(put);
+                    break;
+                case 2:
+                    if (set.Count < 256)
+                    {
+                        w.BinPut((byte)set.Count);
+                    }
+                    else
+                    {
+                        w.LongBinPut((uint)set.Count);
+                    }
+
+                    Set(set.Count);
+                    break;
+                default:
+                    // After an index out of order MEMOIZE numbers by the count of entries, which may be an index already set.
+                    w.Memoize();
+                    Set(set.Count);
+                    break;
+            }
+        }
+
+        w.Appends();
+        return rareFailures && random.Next(4) == 0 ? w.ToArray() : w.Stop().ToArray();
     }
 
     /// <summary>Writes one well-formed value (a scalar or a container of values), memoizing some; now and then a random opcode goes in first.</summary>
