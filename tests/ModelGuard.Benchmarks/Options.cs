@@ -65,7 +65,7 @@ internal sealed class Options
           --generate         only generate the inputs
         Diagnostics (used to find what to optimise):
           --profile-allocations FILE   allocations of one scan by type (GCAllocationTick sampling)
-          --scan-loop FILE N           scan FILE N times (for perf with DOTNET_PerfMapEnabled=1)
+          --scan-loop FILE N [FILE N]...  scan each FILE N times in one process, printing each time
           --task-cold-start            the task over the cached project three times in this fresh process
         Options:
           --quick            inputs 1/16 the size and 200 project files (a smoke run, not the targets)

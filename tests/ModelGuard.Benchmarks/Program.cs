@@ -15,16 +15,20 @@ if (args.Length == 2 && args[0] == "--profile-allocations")
     return 0;
 }
 
-if (args.Length == 3 && args[0] == "--scan-loop")
+if (args.Length >= 3 && args.Length % 2 == 1 && args[0] == "--scan-loop")
 {
-    // For an external profiler (perf with DOTNET_PerfMapEnabled=1): scan the file N times, printing each scan's wall time.
-    for (var i = 0; i < int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); i++)
+    // For an external profiler (perf with DOTNET_PerfMapEnabled=1): scan each file N times, printing each scan's wall time.
+    // Several files in one process show how the code the JIT tiered up for the first input runs the next.
+    for (var f = 1; f < args.Length; f += 2)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        Scenarios.Scan(args[1]);
-        cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine($"scan #{i + 1}: {watch.Elapsed.TotalMilliseconds:F1} ms, {cpu.TotalMilliseconds:F0} ms of CPU time");
+        for (var i = 0; i < int.Parse(args[f + 1], System.Globalization.CultureInfo.InvariantCulture); i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            Scenarios.Scan(args[f]);
+            cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine($"{Path.GetFileName(args[f])} scan #{i + 1}: {watch.Elapsed.TotalMilliseconds:F1} ms, {cpu.TotalMilliseconds:F0} ms of CPU time");
+        }
     }
 
     return 0;

@@ -85,12 +85,9 @@ internal sealed partial class DataPickleWalker
     /// </summary>
     private Outcome WalkInPlace(ref WalkState state, byte[] buffer, int walkTo)
     {
-        var kinds = Kinds;
+        // Only what every opcode uses is copied into locals: with more, the JIT kept some of them on the stack and stored them
+        // back on every BINGET. The memo's state stays in the fields and the state struct; it is read, not written, per opcode.
         var marks = _marks;
-        var memoSet = _memoSet;
-        var memoWords = _memoWordsUsed;
-        var memoDense = state.MemoDense;
-        var firstEntriesSet = state.FirstEntriesSet;
         var pos = state.Pos;
         var end = state.End;
         var depth = state.Depth;
@@ -109,7 +106,7 @@ internal sealed partial class DataPickleWalker
             // Each case checks that its argument is buffered (it can be cut short only at the end of the stream) and what it
             // pops, then moves on; "break" pushes one value, "continue" pushes nothing.
             var code = buffer[pos];
-            switch ((Kind)kinds[code])
+            switch ((Kind)Kinds[code])
             {
                 case Kind.PushOne:
                     pos++;
@@ -261,7 +258,7 @@ internal sealed partial class DataPickleWalker
                         break;
                     }
 
-                case Kind.Memoize when memoDense:
+                case Kind.Memoize when state.MemoDense:
                     if (depth <= fence)
                     {
                         goto Undecided;
@@ -284,18 +281,18 @@ internal sealed partial class DataPickleWalker
                         }
 
                         long index = size == 1 ? memoCount : size == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
-                        if (memoDense && index <= memoCount)
+                        if (state.MemoDense && index <= memoCount)
                         {
                             // Protocols 1 to 3 number their PUTs in order too: the next index is counted, an earlier one is set again.
                             memoCount += index == memoCount ? 1 : 0;
                         }
-                        else if (!memoDense && (index >> 6) < memoWords)
+                        else if (!state.MemoDense && (index >> 6) < _memoWordsUsed)
                         {
                             // A word already in use. A new index is counted, an index set again is not.
                             var bit = 1UL << (int)index;
-                            if ((memoSet[index >> 6] & bit) == 0)
+                            if ((_memoSet[index >> 6] & bit) == 0)
                             {
-                                memoSet[index >> 6] |= bit;
+                                _memoSet[index >> 6] |= bit;
                                 memoCount++;
                             }
                         }
@@ -316,15 +313,14 @@ internal sealed partial class DataPickleWalker
                         }
 
                         // Memo entries are never removed: once indices 0 to 255 are all set, every BINGET finds its entry.
-                        if (!firstEntriesSet)
+                        if (!state.FirstEntriesSet)
                         {
-                            var index = buffer[pos + 1];
-                            if (memoDense ? index >= memoCount : (index >> 6) >= memoWords || (memoSet[index >> 6] & (1UL << index)) == 0)
+                            if (!IsMemoSet(buffer[pos + 1], ref state, memoCount))
                             {
                                 goto Undecided;
                             }
 
-                            firstEntriesSet = memoDense ? memoCount > byte.MaxValue : memoWords >= 4 && (memoSet[0] & memoSet[1] & memoSet[2] & memoSet[3]) == ulong.MaxValue;
+                            state.FirstEntriesSet = state.MemoDense ? memoCount > byte.MaxValue : _memoWordsUsed >= 4 && (_memoSet[0] & _memoSet[1] & _memoSet[2] & _memoSet[3]) == ulong.MaxValue;
                         }
 
                         pos += 2;
@@ -338,8 +334,7 @@ internal sealed partial class DataPickleWalker
                             goto Undecided;
                         }
 
-                        long index = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
-                        if (memoDense ? index >= memoCount : (index >> 6) >= memoWords || (memoSet[index >> 6] & (1UL << (int)index)) == 0)
+                        if (!IsMemoSet(BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4)), ref state, memoCount))
                         {
                             goto Undecided;
                         }
@@ -433,7 +428,6 @@ internal sealed partial class DataPickleWalker
         state.Fence = fence;
         state.MarkCount = markCount;
         state.MemoCount = memoCount;
-        state.FirstEntriesSet = firstEntriesSet;
         return outcome;
 
     NeedsCall:

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace ModelGuard.Engine.Formats.Pickle;
 
@@ -225,7 +226,7 @@ internal sealed partial class DataPickleWalker
             case PickleOpcode.Frame:
                 return 0;
             case PickleOpcode.Get:
-                return !ins.IntegerOverflow && IsMemoSet(ins.Integer, ref state) ? 1 : -1;
+                return !ins.IntegerOverflow && IsMemoSet(ins.Integer, ref state, state.MemoCount) ? 1 : -1;
             case PickleOpcode.Put:
                 return !ins.IntegerOverflow && state.Depth > state.Fence && TrySetMemo(ins.Integer, ref state) ? 0 : -1;
             default:
@@ -233,8 +234,10 @@ internal sealed partial class DataPickleWalker
         }
     }
 
-    private bool IsMemoSet(long index, ref WalkState state)
-        => index >= 0 && (state.MemoDense ? index < state.MemoCount : (index >> 6) < _memoWordsUsed && (_memoSet[index >> 6] & (1UL << (int)(index & 63))) != 0);
+    /// <summary>Whether a memo index is set; <paramref name="memoCount"/> is the count of entries (the walk in place keeps it in a local).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsMemoSet(long index, ref WalkState state, int memoCount)
+        => index >= 0 && (state.MemoDense ? index < memoCount : (index >> 6) < _memoWordsUsed && (_memoSet[index >> 6] & (1UL << (int)(index & 63))) != 0);
 
     /// <summary>
     /// Marks an index as set, counting it if it is new (what MEMOIZE numbers with); false past the memo limit or for a far-off
