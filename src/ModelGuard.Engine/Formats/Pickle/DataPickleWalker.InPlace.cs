@@ -312,15 +312,16 @@ internal sealed partial class DataPickleWalker
                             goto Undecided;
                         }
 
-                        // Memo entries are never removed: once indices 0 to 255 are all set, every BINGET finds its entry.
-                        if (!state.FirstEntriesSet)
+                        // A dense memo holds every index below the count. Otherwise the bitmap says, until indices 0 to 255 are
+                        // all set: memo entries are never removed, so from then on every BINGET finds its entry.
+                        if ((buffer[pos + 1] >= memoCount || !state.MemoDense) && !state.FirstEntriesSet)
                         {
                             if (!IsMemoSet(buffer[pos + 1], ref state, memoCount))
                             {
                                 goto Undecided;
                             }
 
-                            state.FirstEntriesSet = state.MemoDense ? memoCount > byte.MaxValue : _memoWordsUsed >= 4 && (_memoSet[0] & _memoSet[1] & _memoSet[2] & _memoSet[3]) == ulong.MaxValue;
+                            state.FirstEntriesSet = !state.MemoDense && _memoWordsUsed >= 4 && (_memoSet[0] & _memoSet[1] & _memoSet[2] & _memoSet[3]) == ulong.MaxValue;
                         }
 
                         pos += 2;

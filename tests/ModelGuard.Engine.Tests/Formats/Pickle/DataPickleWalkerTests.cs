@@ -93,6 +93,41 @@ public sealed class DataPickleWalkerTests
         Assert.InRange(outOfOrder, 100, walked - 100);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_memo_index_never_set_below_256_is_found_after_many_entries(bool fetchTheHole)
+    {
+        // Indices 0 to 9 in order, then 11 to 299 by explicit PUTs: index 10 is never set, and BINGET 10 must fail even though
+        // the memo holds hundreds of entries (BINGET goes unchecked only once indices 0 to 255 are all set).
+        var w = new PickleWriter().Proto(4).EmptyList().Mark();
+        for (uint i = 0; i < 300; i++)
+        {
+            if (i == 10)
+            {
+                continue;
+            }
+
+            w.None();
+            if (i < 10)
+            {
+                w.Memoize();
+            }
+            else
+            {
+                w.LongBinPut(i);
+            }
+        }
+
+        w.BinGet(11).BinGet(fetchTheHole ? (byte)10 : (byte)12).Appends();
+        var content = w.Stop().ToArray();
+
+        AssertSameFindings(content, "data.pkl", fetchTheHole ? "BINGET of the hole" : "BINGET of set entries");
+        using var stream = new MemoryStream(content, writable: false);
+        using var reader = new BufferedByteReader(stream);
+        Assert.Equal(!fetchTheHole, new DataPickleWalker().TryWalk(new PickleDisassembler(reader)));
+    }
+
     [Fact]
     public void Content_read_in_small_pieces_gets_the_same_findings()
     {
@@ -465,6 +500,17 @@ public sealed class DataPickleWalkerTests
             }
         }
 
+        long Hole()
+        {
+            var candidate = random.Next(Math.Min(set.Count + 2, 256));
+            while (isSet.Contains(candidate))
+            {
+                candidate++;
+            }
+
+            return candidate;
+        }
+
         inOrder = true;
         var rareFailures = random.Next(3) == 0;
         var putsAhead = random.Next(2) == 0;
@@ -477,7 +523,8 @@ public sealed class DataPickleWalkerTests
                 case 0:
                 case 1:
                     // A fetch, mostly of an index that is set.
-                    var get = rareFailures && random.Next(40) == 0 ? set.Count + random.Next(3) : set[random.Next(set.Count)];
+                    // Now and then an index never set: at or past the count, or a hole left by a PUT ahead of it.
+                    var get = rareFailures && random.Next(40) == 0 ? (random.Next(2) == 0 ? set.Count + random.Next(3) : Hole()) : set[random.Next(set.Count)];
                     if (get < 256 && random.Next(4) > 0)
                     {
                         w.BinGet((byte)get);
