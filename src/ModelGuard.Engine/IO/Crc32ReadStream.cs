@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 
 namespace ModelGuard.Engine.IO;
@@ -73,16 +74,25 @@ internal sealed class Crc32ReadStream : Stream
             Position = _highWater;
         }
 
-        var buffer = new byte[64 * 1024];
-        while (!IsComplete && _highWater <= limit)
+        // Pooled: every member of every archive is drained, and a new 64 KiB array each time was most of what scanning a
+        // small checkpoint allocated.
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            if (Read(buffer, 0, buffer.Length) <= 0 && !IsComplete)
+            while (!IsComplete && _highWater <= limit)
             {
-                return false;
+                if (Read(buffer, 0, buffer.Length) <= 0 && !IsComplete)
+                {
+                    return false;
+                }
             }
-        }
 
-        return IsComplete;
+            return IsComplete;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public override void Flush()

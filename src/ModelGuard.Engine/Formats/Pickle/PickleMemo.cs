@@ -14,6 +14,10 @@ internal sealed class PickleMemo
     private const int ChunkSize = 1 << ChunkBits;
     private const int ChunkMask = ChunkSize - 1;
 
+    // The first chunk starts small and doubles up to ChunkSize: most pickles memoize tens of values, and a full chunk for
+    // each of them was most of what scanning a small pickle allocated (32 KiB).
+    private const int FirstChunkInitialSize = 64;
+
     private Entry[]?[] _chunks = new Entry[]?[4];
     private Dictionary<long, PickleValue>? _sparse;
 
@@ -25,7 +29,7 @@ internal sealed class PickleMemo
         if (index >= 0 && (index >> ChunkBits) < _chunks.Length)
         {
             var chunk = _chunks[index >> ChunkBits];
-            if (chunk?[index & ChunkMask].Value is { } found)
+            if (chunk is not null && (index & ChunkMask) < chunk.Length && chunk[index & ChunkMask].Value is { } found)
             {
                 value = found;
                 return true;
@@ -89,9 +93,18 @@ internal sealed class PickleMemo
         }
 
         var number = index >> ChunkBits;
+        var slot = (int)(index & ChunkMask);
         if (number < _chunks.Length && _chunks[number] is { } existing)
         {
-            return existing;
+            if (slot < existing.Length)
+            {
+                return existing;
+            }
+
+            // Only the first chunk is ever shorter than ChunkSize.
+            var grown = new Entry[SizeOfFirstChunk(slot)];
+            System.Array.Copy(existing, grown, existing.Length);
+            return _chunks[0] = grown;
         }
 
         // Dense storage only up to about twice the entries present, so memory stays proportional to the entries set.
@@ -107,7 +120,18 @@ internal sealed class PickleMemo
             _chunks = larger;
         }
 
-        return _chunks[number] = new Entry[ChunkSize];
+        return _chunks[number] = new Entry[number == 0 ? SizeOfFirstChunk(slot) : ChunkSize];
+    }
+
+    private static int SizeOfFirstChunk(int slot)
+    {
+        var size = FirstChunkInitialSize;
+        while (size <= slot)
+        {
+            size *= 2;
+        }
+
+        return System.Math.Min(size, ChunkSize);
     }
 
     /// <summary>One memo slot (a struct, so stores skip the covariance check of a PickleValue[]).</summary>

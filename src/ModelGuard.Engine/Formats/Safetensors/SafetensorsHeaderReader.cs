@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
@@ -117,15 +118,22 @@ internal static class SafetensorsHeaderReader
 
     private static long CountRest(Stream content)
     {
-        var buffer = new byte[64 * 1024];
-        long total = 0;
-        int read;
-        while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            total += read;
-        }
+            long total = 0;
+            int read;
+            while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                total += read;
+            }
 
-        return total;
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The header matches JSON but not the schema the reference deserializes into.</summary>

@@ -46,6 +46,36 @@ public sealed class PickleValueStorageTests
     }
 
     [Fact]
+    public void Memo_first_chunk_grows_in_any_order_without_losing_entries()
+    {
+        // The first chunk starts at 64 entries and doubles: indices past its current end read as unset, and growing it keeps
+        // every entry set before.
+        var memo = new PickleMemo();
+        Assert.True(memo.TrySet(10, OpaqueValue.List, int.MaxValue));
+        Assert.False(memo.TryGetValue(63, out _));
+        Assert.False(memo.TryGetValue(64, out _));
+        Assert.False(memo.TryGetValue(4095, out _));
+
+        var values = new[] { 64L, 63, 0, 200, 129, 4095, 4096, 1000, 128, 127 }.ToDictionary(i => i, i => (PickleValue)IntValue.Of(i));
+        foreach (var (index, value) in values)
+        {
+            Assert.True(memo.TrySet(index, value, int.MaxValue));
+        }
+
+        Assert.Equal(values.Count + 1, memo.Count);
+        Assert.True(memo.TryGetValue(10, out var ten));
+        Assert.Same(OpaqueValue.List, ten);
+        foreach (var (index, value) in values)
+        {
+            Assert.True(memo.TryGetValue(index, out var found));
+            Assert.Same(value, found);
+        }
+
+        Assert.False(memo.TryGetValue(65, out _));
+        Assert.False(memo.TryGetValue(4094, out _));
+    }
+
+    [Fact]
     public void Memo_index_stored_sparse_stays_there_when_its_chunk_appears_later()
     {
         var memo = new PickleMemo();
