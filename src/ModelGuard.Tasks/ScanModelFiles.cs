@@ -40,6 +40,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     private static readonly StringComparer PathComparer =
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
+    private static readonly StringComparison PathComparison =
+        RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
     /// <summary>The candidate files. Items whose content is not a model format produce no findings.</summary>
     [Required]
     public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
@@ -82,6 +85,13 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 
     /// <summary>The project's directory; display paths of items under it are shown relative to it.</summary>
     public string ProjectDirectory { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The project's intermediate folder (<c>$(BaseIntermediateOutputPath)</c>). A listed file under it that does not exist yet
+    /// is one the build writes later (the SDK lists the apphost as None before it creates it) and is left out; a missing file
+    /// anywhere else is reported (MG9002). Checked here rather than in the target, which had to test every candidate's existence.
+    /// </summary>
+    public string? IntermediateDirectory { get; set; }
 
     /// <summary>The items that were scanned (after exclusions and de-duplication), in input order, with <c>ModelGuardFormat</c> metadata.</summary>
     [Output]
@@ -463,6 +473,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     {
         var targets = new List<Target>(items.Length);
         var byPath = new Dictionary<string, Target>(PathComparer);
+        var notYetBuiltUnder = string.IsNullOrWhiteSpace(IntermediateDirectory) ? null : WithTrailingSeparator(ResolvePath(IntermediateDirectory!));
         foreach (var item in items)
         {
             if (item is null || string.Equals(item.GetMetadata(EnabledMetadata).Trim(), "false", StringComparison.OrdinalIgnoreCase))
@@ -499,6 +510,11 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 continue;
             }
 
+            if (invalidPath is null && notYetBuiltUnder is not null && fullPath.StartsWith(notYetBuiltUnder, PathComparison) && !File.Exists(fullPath))
+            {
+                continue;
+            }
+
             var target = new Target(item, fullPath, SafeDisplayPathOf(item.ItemSpec), itemNoWarn) { InvalidPath = invalidPath };
             byPath.Add(fullPath, target);
             targets.Add(target);
@@ -514,6 +530,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var fullPath = item.GetMetadata("FullPath");
         return !string.IsNullOrEmpty(fullPath) ? fullPath : ResolvePath(item.ItemSpec);
     }
+
+    private static string WithTrailingSeparator(string path)
+        => path.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) || path.EndsWith(Path.AltDirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? path : path + Path.DirectorySeparatorChar;
 
     private string ResolvePath(string spec)
         => Path.GetFullPath(Path.IsPathRooted(spec) || string.IsNullOrEmpty(ProjectDirectory) ? spec : Path.Combine(ProjectDirectory, spec));

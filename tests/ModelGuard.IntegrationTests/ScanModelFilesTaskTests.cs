@@ -36,6 +36,21 @@ public sealed class ScanModelFilesTaskTests : IDisposable
     }
 
     [Fact]
+    public void MissingFileUnderTheIntermediateDirectoryIsOneTheBuildWritesLater()
+    {
+        // obj/apphost is listed before the build writes it: left out. A missing file outside obj/ is still MG9002, and a file
+        // under obj/ that exists is scanned like any other.
+        Directory.CreateDirectory(Path.Combine(_dir, "obj", "Debug"));
+        File.WriteAllBytes(Path.Combine(_dir, "obj", "Debug", "present.pkl"), new PickleWriter().Proto(2).Global("os", "system").Stop().ToArray());
+        var task = NewTask(Item("obj/Debug/apphost"), Item("obj/Debug/present.pkl"), Item("models/missing.pt"));
+        task.IntermediateDirectory = "obj/";
+
+        Assert.False(task.Execute());
+        Assert.Equal(new[] { ("MG1001", "obj/Debug/present.pkl"), ("MG9002", "models/missing.pt") }, _engine.Errors.Select(e => (e.Code, e.File)).OrderBy(e => e.Code));
+        Assert.Equal(new[] { "obj/Debug/present.pkl", "models/missing.pt" }, task.ScannedFiles.Select(i => i.ItemSpec));
+    }
+
+    [Fact]
     public void ItemWithModelGuardFalseIsNotScanned()
     {
         var task = NewTask(Item("models/missing.pt", ("ModelGuard", "False")));
