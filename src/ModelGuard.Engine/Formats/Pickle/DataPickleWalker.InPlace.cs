@@ -9,8 +9,8 @@ internal sealed partial class DataPickleWalker
 {
     // Per opcode byte: the case of the walk's switch. A dense numbering makes the switch one jump table, one indirect branch
     // that the processor predicts from the opcodes before it; and each case advances by a constant, so a correct prediction
-    // also tells the processor where the next opcode is (a size looked up in a table made every opcode wait for the load of
-    // the one before: measured 40% slower).
+    // also tells the processor where the next opcode is (a size looked up in a table made every opcode wait for the loads of
+    // the one before: 312 against 235 ms for the dense benchmark pickle).
     private static readonly byte[] Kinds = BuildKinds();
 
     private enum Kind : byte
@@ -70,12 +70,12 @@ internal sealed partial class DataPickleWalker
         public int MemoCount;
 
         /// <summary>
-        /// While true the memo's set indices are exactly 0 to MemoCount - 1, as picklers number them: the bitmap is not kept
-        /// and MEMOIZE is a table opcode that only counts. An index set out of order fills in the bitmap and ends that.
+        /// While true the memo's set indices are exactly 0 to MemoCount - 1, as picklers number them: the bitmap is not kept,
+        /// MEMOIZE only counts and BINGET compares with the count. An index set out of order fills in the bitmap and ends that.
         /// </summary>
         public bool MemoDense;
 
-        /// <summary>Whether memo indices 0 to 255 are all set, so that every BINGET finds its entry.</summary>
+        /// <summary>Whether the bitmap has memo indices 0 to 255 all set, so that every BINGET finds its entry.</summary>
         public bool FirstEntriesSet;
     }
 

@@ -15,8 +15,8 @@ namespace ModelGuard.Engine.Formats.Pickle;
 /// </summary>
 /// <remarks>
 /// The work is split in two: <see cref="WalkInPlace"/> runs the common opcodes over the buffered bytes and calls nothing,
-/// so the JIT keeps its state in registers (with calls in the loop it kept the stack depth and the memo count in memory,
-/// measured 40% slower), and returns here for everything that needs a call: more bytes, a larger array, a non-ASCII str,
+/// so the JIT keeps its state in registers (with calls in the loop it kept the stack depth and the memo count in memory:
+/// 400 against 312 ms for the dense benchmark pickle), and returns here for everything that needs a call: more bytes, a larger array, a non-ASCII str,
 /// an out-of-order memo index or an opcode the disassembler decodes.
 /// </remarks>
 internal sealed partial class DataPickleWalker
