@@ -187,21 +187,33 @@ public sealed class DataPickleWalkerTests
         Assert.False(new DataPickleWalker().TryWalk(new PickleDisassembler(reader)), what);
     }
 
-    [Fact]
-    public void Walking_allocates_only_the_memo_bitmap_not_per_opcode()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Walking_allocates_only_the_memo_bitmap_not_per_opcode(bool memoOutOfOrder)
     {
-        // 200,000 records, about 1.4 million memo entries and 4.6 million opcodes.
-        var content = DataRecords(records: 200_000, protocol: 4);
+        // 200,000 records, about 600,000 memo entries and 4.6 million opcodes. Numbered in order, the memo is a count; after a
+        // PUT ahead of the count (first NONE, LONG_BINPUT 1, POP, then index 0 the same way) it is a bitmap of 600,000 bits.
+        var records = DataRecords(records: 200_000, protocol: 4);
+        var content = memoOutOfOrder
+            ? new byte[] { 0x80, 4, (byte)'N', (byte)'r', 1, 0, 0, 0, (byte)'0', (byte)'N', (byte)'r', 0, 0, 0, 0, (byte)'0' }.Concat(records.Skip(2)).ToArray()
+            : records;
         using var stream = new MemoryStream(content, writable: false);
         using var reader = new BufferedByteReader(stream);
         var walker = new DataPickleWalker();
-        Assert.True(walker.TryWalk(new PickleDisassembler(new BufferedByteReader(new MemoryStream(content, writable: false)))));
+        var first = new PickleDisassembler(new BufferedByteReader(new MemoryStream(content, writable: false)));
+        var beforeFirst = GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(walker.TryWalk(first));
+        var allocatedFirst = GC.GetAllocatedBytesForCurrentThread() - beforeFirst;
+
+        // The bitmap exists only for the memo out of order: 600,000 bits are 75 KB.
+        Assert.True(memoOutOfOrder ? allocatedFirst > 70_000 : allocatedFirst < 64 * 1024, $"the first walk allocated {allocatedFirst:N0} bytes");
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         Assert.True(walker.TryWalk(new PickleDisassembler(reader)));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // The bitmap grown on the first walk is reused; a value per opcode would be tens of megabytes.
+        // A bitmap grown on the first walk is reused; a value per opcode would be tens of megabytes.
         Assert.True(allocated < 64 * 1024, $"the second walk of {content.Length:N0} bytes allocated {allocated:N0} bytes");
     }
 
