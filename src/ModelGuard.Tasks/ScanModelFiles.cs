@@ -40,6 +40,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     private static readonly StringComparer PathComparer =
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
+    // The project directory as a prefix, computed once: display paths are worked out for every item.
+    private string? _projectPrefix;
+
     private static readonly StringComparison PathComparison =
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
@@ -473,7 +476,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     {
         var targets = new List<Target>(items.Length);
         var byPath = new Dictionary<string, Target>(PathComparer);
-        var notYetBuiltUnder = string.IsNullOrWhiteSpace(IntermediateDirectory) ? null : WithTrailingSeparator(ResolvePath(IntermediateDirectory!));
+        var notYetBuiltUnder = string.IsNullOrWhiteSpace(IntermediateDirectory) ? null : DirectoryPrefix(ResolvePath(IntermediateDirectory!));
         foreach (var item in items)
         {
             if (item is null || string.Equals(item.GetMetadata(EnabledMetadata).Trim(), "false", StringComparison.OrdinalIgnoreCase))
@@ -531,8 +534,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         return !string.IsNullOrEmpty(fullPath) ? fullPath : ResolvePath(item.ItemSpec);
     }
 
-    private static string WithTrailingSeparator(string path)
-        => path.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) || path.EndsWith(Path.AltDirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? path : path + Path.DirectorySeparatorChar;
+    /// <summary>The directory with one trailing separator: a prefix that matches the paths inside it and no sibling's.</summary>
+    private static string DirectoryPrefix(string directory)
+        => directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
 
     private string ResolvePath(string spec)
         => Path.GetFullPath(Path.IsPathRooted(spec) || string.IsNullOrEmpty(ProjectDirectory) ? spec : Path.Combine(ProjectDirectory, spec));
@@ -558,9 +562,8 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 
         // Absolute specs under the project folder (items added with $(MSBuildProjectDirectory)/...) read better relative;
         // MSBuild and Visual Studio resolve a relative diagnostic path against the project directory.
-        var root = ProjectDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        var comparison = ReferenceEquals(PathComparer, StringComparer.Ordinal) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        return spec.StartsWith(root, comparison) ? spec.Substring(root.Length) : spec;
+        var root = _projectPrefix ??= DirectoryPrefix(ProjectDirectory);
+        return spec.StartsWith(root, PathComparison) ? spec.Substring(root.Length) : spec;
     }
 
     /// <summary>A class, not a tuple: a Dictionary over a struct value is JIT compiled in every fresh MSBuild process.</summary>

@@ -253,17 +253,6 @@ internal sealed class BufferedByteReader : IDisposable
         }
     }
 
-    private bool Fill()
-    {
-        _consumedBeforeBuffer += _end;
-        _start = _end = 0;
-        var read = _stream.Read(_buffer, 0, _buffer.Length);
-        if (read <= 0)
-        {
-            return false;
-        }
-
-        _end = read;
-        return true;
-    }
+    // Called when every buffered byte is consumed.
+    private bool Fill() => EnsureBuffered(1);
 }
