@@ -240,13 +240,13 @@ internal sealed partial class DataPickleWalker
                     {
                         // SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES and BINUNICODE: Latin-1 and bytes are always valid;
                         // a str must be the UTF-8 the unpickler accepts, which the call checks unless it is ASCII.
-                        var header = code == (byte)PickleOpcode.BinUnicode ? 5 : 2;
+                        var header = TextHeaderSize(code);
                         if (end - pos < header)
                         {
                             goto Undecided;
                         }
 
-                        long length = header == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
+                        var length = TextLength(buffer, pos, header);
                         if (length > PickleDisassembler.MaxTextBytes || length > end - pos - header
                             || (code is (byte)PickleOpcode.ShortBinUnicode or (byte)PickleOpcode.BinUnicode && !IsAscii(buffer, pos + header, (int)length, end)))
                         {
@@ -274,13 +274,13 @@ internal sealed partial class DataPickleWalker
                 case Kind.LongBinPut:
                     {
                         // MEMOIZE numbers entries 0, 1, 2, ... (the count of distinct indices).
-                        var size = code == (byte)PickleOpcode.Memoize ? 1 : code == (byte)PickleOpcode.BinPut ? 2 : 5;
+                        var size = MemoPutSize(code);
                         if (end - pos < size || depth <= fence)
                         {
                             goto Undecided;
                         }
 
-                        long index = size == 1 ? memoCount : size == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
+                        var index = MemoPutIndex(buffer, pos, size, memoCount);
                         if (state.MemoDense && index <= memoCount)
                         {
                             // Protocols 1 to 3 number their PUTs in order too: the next index is counted, an earlier one is set again.
@@ -439,6 +439,24 @@ internal sealed partial class DataPickleWalker
         outcome = Outcome.Undecided;
         goto Done;
     }
+
+    /// <summary>Bytes before the text of SHORT_BINUNICODE, SHORT_BINSTRING, SHORT_BINBYTES (a 1-byte length) or BINUNICODE (4 bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TextHeaderSize(byte code) => code == (byte)PickleOpcode.BinUnicode ? 5 : 2;
+
+    /// <summary>The length argument of the text opcode at <paramref name="pos"/>, whose header is wholly buffered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long TextLength(byte[] buffer, int pos, int header)
+        => header == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
+
+    /// <summary>Bytes of MEMOIZE, BINPUT or LONG_BINPUT with its argument.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int MemoPutSize(byte code) => code == (byte)PickleOpcode.Memoize ? 1 : code == (byte)PickleOpcode.BinPut ? 2 : 5;
+
+    /// <summary>The memo index a put of <paramref name="size"/> bytes sets: MEMOIZE numbers by the count of entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long MemoPutIndex(byte[] buffer, int pos, int size, int memoCount)
+        => size == 1 ? memoCount : size == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
 
     /// <summary>Whether the bytes are ASCII; a short run is tested eight bytes at a time, the bytes past it masked off.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

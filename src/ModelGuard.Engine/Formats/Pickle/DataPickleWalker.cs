@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace ModelGuard.Engine.Formats.Pickle;
@@ -102,16 +101,16 @@ internal sealed partial class DataPickleWalker
             case PickleOpcode.ShortBinUnicode:
             case PickleOpcode.ShortBinString:
             case PickleOpcode.ShortBinBytes:
-            case PickleOpcode.BinUnicode when state.End - pos >= 5 && BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4)) <= PickleDisassembler.MaxTextBytes:
+            case PickleOpcode.BinUnicode when state.End - pos >= 5 && TextLength(buffer, pos, header: 5) <= PickleDisassembler.MaxTextBytes:
                 {
                     // A text or bytes argument not wholly buffered, or a str that is not ASCII.
-                    var header = buffer[pos] == (byte)PickleOpcode.BinUnicode ? 5 : 2;
+                    var header = TextHeaderSize(buffer[pos]);
                     if (state.End - pos < header)
                     {
                         return false;
                     }
 
-                    var length = header == 2 ? buffer[pos + 1] : (int)BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
+                    var length = (int)TextLength(buffer, pos, header);
                     var size = header + length;
                     if (state.End - pos < size)
                     {
@@ -147,8 +146,8 @@ internal sealed partial class DataPickleWalker
             case PickleOpcode.LongBinPut:
                 {
                     // An index out of order or past the bitmap: the walk in place checked the argument and the stack.
-                    var size = buffer[pos] == (byte)PickleOpcode.Memoize ? 1 : buffer[pos] == (byte)PickleOpcode.BinPut ? 2 : 5;
-                    long index = size == 1 ? state.MemoCount : size == 2 ? buffer[pos + 1] : BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer, pos + 1, 4));
+                    var size = MemoPutSize(buffer[pos]);
+                    var index = MemoPutIndex(buffer, pos, size, state.MemoCount);
                     if (!TrySetMemo(index, ref state))
                     {
                         return false;
