@@ -64,6 +64,13 @@ internal static class ContentDispatcher
             throw;
         }
 
+        if (format == ContentFormat.Unknown && content.CanSeek)
+        {
+            // Also after a pickle trial that failed: Python source often starts with opcode letters ("import", "class").
+            content.Position = start;
+            ModelCodeScanner.Scan(context, content, member, head.AsSpan(0, count));
+        }
+
         FileNameChecks.Check(context, member, format);
         return format;
     }
@@ -94,7 +101,21 @@ internal static class ContentDispatcher
                 return SafetensorsContentScanner.ScanSniffed(context, replay, member);
 
             case ContentFormat.Unknown:
+                var recognised = UnverifiedFormatScanner.ScanByNameAndContent(context, head, member);
+                if (recognised != ContentFormat.Unknown)
+                {
+                    return recognised;
+                }
+
                 return SafetensorsContentScanner.ScanByName(context, replay, member);
+
+            case ContentFormat.Hdf5:
+                UnverifiedFormatScanner.ScanHdf5(context, replay, member);
+                break;
+
+            case ContentFormat.TfLite:
+                UnverifiedFormatScanner.ScanTfLite(context, member);
+                break;
 
             case ContentFormat.Zip:
                 if (!EnterContainer(context, member, depth, "zip archive"))

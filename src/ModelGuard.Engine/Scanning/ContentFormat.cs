@@ -35,4 +35,16 @@ public enum ContentFormat
 
     /// <summary>A safetensors file.</summary>
     Safetensors,
+
+    /// <summary>An HDF5 file (Keras <c>.h5</c> models among others); recognised, not verified.</summary>
+    Hdf5,
+
+    /// <summary>A TensorFlow Lite flatbuffer; recognised, not verified.</summary>
+    TfLite,
+
+    /// <summary>A Core ML <c>.mlmodel</c> protobuf; recognised, not verified.</summary>
+    CoreMl,
+
+    /// <summary>A TensorFlow <c>saved_model.pb</c>; recognised, not verified.</summary>
+    TensorFlowSavedModel,
 }

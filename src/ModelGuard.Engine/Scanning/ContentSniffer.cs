@@ -52,6 +52,18 @@ internal static class ContentSniffer
             return new SniffResult(ContentFormat.Tar);
         }
 
+        // Before the pickle checks: 0x89 (the HDF5 signature's first byte) is the pickle opcode NEWFALSE, and a TensorFlow Lite
+        // root-table offset can read as a pickle opcode too.
+        if (StartsWith(head, 0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A))
+        {
+            return new SniffResult(ContentFormat.Hdf5);
+        }
+
+        if (IsTfLite(head, length))
+        {
+            return new SniffResult(ContentFormat.TfLite);
+        }
+
         // Before the pickle check: a safetensors header length such as 640 begins with the bytes 0x80 0x02, and a
         // pickle cannot have zero bytes right after PROTO and still load.
         if (IsSafetensorsHeader(head, length))
@@ -72,6 +84,18 @@ internal static class ContentSniffer
         }
 
         return new SniffResult(ContentFormat.Unknown);
+    }
+
+    /// <summary>A flatbuffer with the file identifier "TFL3" whose root-table offset points inside the content.</summary>
+    private static bool IsTfLite(ReadOnlySpan<byte> head, long? length)
+    {
+        if (head.Length < 8 || head[4] != (byte)'T' || head[5] != (byte)'F' || head[6] != (byte)'L' || head[7] != (byte)'3')
+        {
+            return false;
+        }
+
+        var root = BinaryPrimitives.ReadUInt32LittleEndian(head);
+        return root >= 8 && root % 4 == 0 && (length is not { } l || root < l);
     }
 
     private static bool IsSafetensorsHeader(ReadOnlySpan<byte> head, long? length)

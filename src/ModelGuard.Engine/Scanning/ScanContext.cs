@@ -36,19 +36,17 @@ internal sealed class ScanContext
     /// <summary>True while members of a TorchScript archive are scanned: their pickles name the archive's own <c>__torch__</c> classes.</summary>
     public bool InTorchScript => _torchScriptDepth > 0;
 
+    /// <summary>True while members of a Keras v3 archive are scanned: the archive is reported once, not its weights file again.</summary>
+    public bool InKerasArchive => _kerasDepth > 0;
+
     private int _torchScriptDepth;
+    private int _kerasDepth;
 
     /// <summary>Marks the members scanned until disposal as TorchScript content (when <paramref name="enter"/> is set).</summary>
-    public IDisposable EnterTorchScript(bool enter)
-    {
-        if (!enter)
-        {
-            return NoScope.Instance;
-        }
+    public IDisposable EnterTorchScript(bool enter) => enter ? new Scope(() => _torchScriptDepth++, () => _torchScriptDepth--) : Scope.None;
 
-        _torchScriptDepth++;
-        return new TorchScriptScope(this);
-    }
+    /// <summary>Marks the members scanned until disposal as members of a Keras v3 archive (when <paramref name="enter"/> is set).</summary>
+    public IDisposable EnterKerasArchive(bool enter) => enter ? new Scope(() => _kerasDepth++, () => _kerasDepth--) : Scope.None;
 
     public void Report(RuleDescriptor rule, string? member, long? offset, string message)
         => _findings.Add(new Finding(rule, FilePath, member, offset, message));
@@ -56,28 +54,22 @@ internal sealed class ScanContext
     /// <summary>Joins a nested member name onto its parent's, as <c>outer.zip!/inner/data.pkl</c>.</summary>
     public static string JoinMember(string? parent, string child) => parent is null ? child : parent + "!/" + child;
 
-    private sealed class TorchScriptScope : IDisposable
+    private sealed class Scope : IDisposable
     {
-        private ScanContext? _context;
+        public static readonly IDisposable None = new Scope(null, null);
 
-        public TorchScriptScope(ScanContext context) => _context = context;
+        private Action? _leave;
 
-        public void Dispose()
+        public Scope(Action? enter, Action? leave)
         {
-            if (_context is not null)
-            {
-                _context._torchScriptDepth--;
-                _context = null;
-            }
+            enter?.Invoke();
+            _leave = leave;
         }
-    }
-
-    private sealed class NoScope : IDisposable
-    {
-        public static readonly NoScope Instance = new();
 
         public void Dispose()
         {
+            _leave?.Invoke();
+            _leave = null;
         }
     }
 }

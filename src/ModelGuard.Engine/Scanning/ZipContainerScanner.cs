@@ -56,7 +56,14 @@ internal static class ZipContainerScanner
             context.Report(RuleCatalog.TorchScriptCode, ScanContext.JoinMember(member, code.Folder), null, $"the TorchScript archive contains {code.Files} code file(s) that torch.jit.load compiles and runs");
         }
 
+        var keras = KerasArchive.Detect(directory);
+        if (keras)
+        {
+            KerasArchive.Report(context, archive, directory, member);
+        }
+
         using (context.EnterTorchScript(torchScript is not null))
+        using (context.EnterKerasArchive(keras))
         {
             foreach (var entry in directory.Entries)
             {
