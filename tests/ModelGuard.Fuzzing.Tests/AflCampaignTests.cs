@@ -31,12 +31,17 @@ public sealed class AflCampaignTests
 
     public AflCampaignTests(ITestOutputHelper output) => _output = output;
 
-    [Fact]
+    /// <summary>install.sh's exit code when AFL++ cannot be installed on this machine at all (as opposed to a failed install).</summary>
+    private const int CannotInstallHere = 3;
+
+    [SkippableFact]
     public async Task Every_parser_survives_a_bounded_afl_campaign()
     {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the AFL++ campaign runs on Linux only (AFL++ and its fork server); every other test still runs");
         var seconds = SecondsPerTarget();
         var repo = RepositoryRoot.Path;
         var install = await ChildProcess.RunAsync("bash", new[] { Path.Combine(repo, "tests", "ModelGuard.Fuzzing", "install.sh") }, repo, TimeSpan.FromMinutes(10));
+        Skip.If(install.ExitCode == CannotInstallHere, install.Output.Trim());
         Assert.True(install.ExitCode == 0, "AFL++ or the SharpFuzz tool could not be installed: " + install.Describe());
         Log(install.Output.Trim());
 

@@ -4,17 +4,23 @@
 #     do not know afl++ yet),
 #   - the SharpFuzz command-line tool, which instruments ModelGuard.Engine.dll (.config/dotnet-tools.json, `dotnet tool restore`).
 # Run by tests/ModelGuard.Fuzzing.Tests before every campaign; safe to run by hand.
+# Exit code 3: AFL++ cannot be installed on this machine at all (no apt-get, or neither root nor sudo); the campaign is then
+# skipped with this script's reason. Any other failure is a real one and fails the campaign.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if ! command -v afl-fuzz >/dev/null 2>&1; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: afl-fuzz is not on PATH and apt-get is not available; install AFL++ (package afl++) by hand" >&2
-    exit 1
+    echo "install.sh: afl-fuzz is not on PATH and apt-get is not available (not a Debian-like system); install AFL++ by hand to run the campaign" >&2
+    exit 3
   fi
 
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1 || ! sudo -n true 2>/dev/null; then
+      echo "install.sh: afl-fuzz is not on PATH and installing it needs root or password-less sudo; run 'sudo apt-get install afl++' to run the campaign" >&2
+      exit 3
+    fi
     sudo="sudo"
   fi
 
