@@ -198,7 +198,7 @@ public static partial class RuleCatalog
         + "reference does not require alignment and many real files are misaligned, but zero-copy loaders that map the file must copy such "
         + "tensors, and some fault on them. The reference writer sorts tensors by alignment and pads the header to 8 bytes to avoid it.",
         "Re-create the file with a current safetensors library.",
-        "models/model.safetensors : info MG2105: at offset 9: 1 tensor of 2 start at a file offset that is not a multiple of their element size; the first is 'w' (F32[4], 4-byte elements) at data offset 2, file offset 90; zero-copy loaders must copy or may fault on such tensors");
+        "models/model.safetensors : info MG2105: at offset 9: 1 of 2 tensors starts at a file offset that is not a multiple of its element size; the first is 'w' (F32[4], 4-byte elements) at data offset 2, file offset 90; zero-copy loaders must copy or may fault on such tensors");
 
     /// <summary>MG2106.</summary>
     public static readonly RuleDescriptor SafetensorsUnknownMetadataFormat = new(

@@ -363,7 +363,7 @@ internal static class SafetensorsValidator
             issues.Add(
                 RuleCatalog.SafetensorsMisalignedTensorData,
                 first.NameOffset,
-                $"{SafetensorsText.Count(count, "tensor")} of {effective.Count} start at a file offset that is not a multiple of their element size; the first is {SafetensorsText.Quote(first.Name)} "
+                $"{count} of {SafetensorsText.Count(effective.Count, "tensor")} {(count == 1 ? "starts" : "start")} at a file offset that is not a multiple of {(count == 1 ? "its" : "their")} element size; the first is {SafetensorsText.Quote(first.Name)} "
                 + $"({first.Describe()}, {first.Dtype.BitSize() / 8}-byte elements) at data offset {first.Begin}, file offset {fileOffset}; zero-copy loaders must copy or may fault on such tensors");
         }
     }

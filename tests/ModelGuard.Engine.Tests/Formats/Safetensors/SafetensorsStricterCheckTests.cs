@@ -100,7 +100,7 @@ public sealed class SafetensorsStricterCheckTests
         var file = File(header, 6);
         var issue = Issues(file).Single(RuleIds.SafetensorsMisalignedTensorData);
         var dataStart = file.Length - 6;
-        Assert.Contains($"1 tensor of 2 start at a file offset that is not a multiple of their element size; the first is 'b' (F32[1], 4-byte elements) at data offset 2, file offset {dataStart + 2}", issue.Message, StringComparison.Ordinal);
+        Assert.Contains($"1 of 2 tensors starts at a file offset that is not a multiple of its element size; the first is 'b' (F32[1], 4-byte elements) at data offset 2, file offset {dataStart + 2}", issue.Message, StringComparison.Ordinal);
         Assert.Equal(RuleSeverity.Info, issue.Rule.DefaultSeverity);
     }
 
@@ -110,7 +110,7 @@ public sealed class SafetensorsStricterCheckTests
         var writer = new SafetensorsWriter().Tensor("a", "F64", 1).Tensor("b", "F64", 1).Padding((byte)' ', 1);
         Assert.NotEqual(0, writer.HeaderBytes().Length % 8);
         var issue = Issues(writer).Single(RuleIds.SafetensorsMisalignedTensorData);
-        Assert.StartsWith("2 tensors of 2 start", issue.Message, StringComparison.Ordinal);
+        Assert.StartsWith("2 of 2 tensors start", issue.Message, StringComparison.Ordinal);
     }
 
     [Fact]
