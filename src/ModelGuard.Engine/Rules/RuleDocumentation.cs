@@ -37,7 +37,7 @@ public static class RuleDocumentation
             + "then the nearest `.editorconfig`, then global configs, then `TreatWarningsAsErrors`.").AppendLine();
         page.AppendLine("For the files of one folder, in an `.editorconfig` in that folder (or a section of one above it):").AppendLine();
         page.AppendLine("```ini");
-        page.AppendLine("[*.{pt,pth,bin,pkl}]");
+        page.Append('[').Append(EditorConfigSection(rule)).AppendLine("]");
         page.Append("dotnet_diagnostic.").Append(rule.Id).AppendLine(".severity = none");
         page.AppendLine("```").AppendLine();
         page.AppendLine("`none` hides the finding, `silent` keeps it only in the SARIF log, `suggestion` shows it as a message, "
@@ -47,15 +47,43 @@ public static class RuleDocumentation
         page.AppendLine("```xml");
         page.Append("<PropertyGroup>\n  <NoWarn>$(NoWarn);").Append(rule.Id).AppendLine("</NoWarn>\n</PropertyGroup>");
         page.AppendLine("```").AppendLine();
-        page.AppendLine("For one file, on its item:").AppendLine();
-        page.AppendLine("```xml");
-        page.Append("<ItemGroup>\n  <None Update=\"models/reviewed.pt\" ModelGuardNoWarn=\"").Append(rule.Id).AppendLine("\" />\n</ItemGroup>");
-        page.AppendLine("```").AppendLine();
+        if (ItemExample(rule) is { } file)
+        {
+            page.AppendLine("For one file, on its item:").AppendLine();
+            page.AppendLine("```xml");
+            page.Append("<ItemGroup>\n  <None Update=\"").Append(file).Append("\" ModelGuardNoWarn=\"").Append(rule.Id).AppendLine("\" />\n</ItemGroup>");
+            page.AppendLine("```").AppendLine();
+        }
+
         page.AppendLine("## Example").AppendLine();
         page.AppendLine("```");
         page.AppendLine(rule.Example);
         page.AppendLine("```");
         return page.ToString().Replace("\r\n", "\n");
+    }
+
+    /// <summary>
+    /// The <c>.editorconfig</c> section glob the rule's page shows: the files the rule's family reports on, so a pasted snippet
+    /// matches them (a pickle pattern never matched a <c>.safetensors</c> file). Rules about any file use <c>*</c>.
+    /// </summary>
+    public static string EditorConfigSection(RuleDescriptor rule) => rule.Category switch
+    {
+        RuleCategories.Pickle => "*.{pt,pth,bin,ckpt,pkl,pickle,joblib,npy,npz}",
+        RuleCategories.Safetensors => rule.Id.StartsWith("MG22", System.StringComparison.Ordinal) ? "*.safetensors.index.json" : "*.safetensors",
+        _ => "*",
+    };
+
+    /// <summary>
+    /// The file the page's per-item example names: the file of the rule's example output line, or null when that file is not one
+    /// a project lists as an item (a configuration file, a lock file), where item metadata cannot apply.
+    /// </summary>
+    public static string? ItemExample(RuleDescriptor rule)
+    {
+        var end = rule.Example.IndexOf(" : ", System.StringComparison.Ordinal);
+        var file = end > 0 ? rule.Example.Substring(0, end) : null;
+        return file is null || file.IndexOf('(') >= 0 || file.EndsWith("config", System.StringComparison.Ordinal) || file.StartsWith(".", System.StringComparison.Ordinal)
+            ? null
+            : file;
     }
 
     /// <summary>
