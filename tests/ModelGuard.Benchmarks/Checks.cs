@@ -18,7 +18,7 @@ internal sealed record CheckRow(string Id, string Check, string Measured, string
 /// The targets, each measured side by side with its reference in the same run (medians of interleaved repetitions),
 /// printed as a pass/fail table. Raw numbers go to stderr as they are measured and to a markdown report.
 /// </summary>
-internal sealed class Checks
+internal sealed partial class Checks
 {
     private const long PeakHeapLimit = 32L * 1024 * 1024;
     private readonly InputSet _inputs;
@@ -42,6 +42,7 @@ internal sealed class Checks
         Run("incremental", Incremental);
         Run("parallel", Parallel);
         Run("build", NoOpBuild);
+        Run("hash", Hashing);
 
         var table = Table();
         Console.WriteLine();
@@ -319,5 +320,5 @@ internal sealed class Checks
 
     private static string Kib(long bytes) => (bytes / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " KiB";
 
-    private static string Mbps(long bytes, double seconds) => (bytes / seconds / (1 << 20)).ToString("N0", CultureInfo.InvariantCulture) + " MiB/s";
+    internal static string Mbps(long bytes, double seconds) => (bytes / seconds / (1 << 20)).ToString("N0", CultureInfo.InvariantCulture) + " MiB/s";
 }

@@ -69,7 +69,7 @@ internal sealed class Options
           --task-cold-start            the task over the cached project three times in this fresh process
         Options:
           --quick            inputs 1/16 the size and 200 project files (a smoke run, not the targets)
-          --only a,b         run only these checks: dense, bytes, checkpoint, memory, incremental, parallel, build
+          --only a,b         run only these checks: dense, bytes, checkpoint, memory, incremental, parallel, build, hash
           --skip-build       leave out the no-op dotnet build check (it packs the package and builds twice 2 x N times)
           --repetitions N    timed repetitions per measurement (default 5)
           --artifacts DIR    where inputs, builds and reports go (default artifacts/benchmarks under the repository)

@@ -27,6 +27,9 @@ public sealed class Finding
     /// <summary>Byte offset inside the file or the member's uncompressed stream, when one applies.</summary>
     public long? Offset { get; }
 
+    /// <summary>The 1-based line, for findings in text files (a lock file); null for model content, which has offsets.</summary>
+    public int? Line { get; init; }
+
     /// <summary>What is wrong, in a sentence that stands on its own.</summary>
     public string Message { get; }
 

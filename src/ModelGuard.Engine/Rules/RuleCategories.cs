@@ -17,4 +17,7 @@ public static class RuleCategories
 
     /// <summary>Problems in the configuration that tunes ModelGuard (.editorconfig, global configs).</summary>
     public const string Configuration = "ModelGuard.Configuration";
+
+    /// <summary>Pinning bundled models by hash (models.lock.json).</summary>
+    public const string Integrity = "ModelGuard.Integrity";
 }
