@@ -11,9 +11,9 @@ using Microsoft.Build.Utilities;
 using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Scanning;
-using ModelGuard.Tasks.Caching;
-using ModelGuard.Tasks.Configuration;
-using ModelGuard.Tasks.Reporting;
+using ModelGuard.Hosting.Caching;
+using ModelGuard.Hosting.Configuration;
+using ModelGuard.Hosting.Reporting;
 
 namespace ModelGuard.Tasks;
 

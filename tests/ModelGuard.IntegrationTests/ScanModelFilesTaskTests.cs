@@ -7,7 +7,7 @@ using Microsoft.Build.Utilities;
 using ModelGuard.Engine.Scanning;
 using ModelGuard.IntegrationTests.Infrastructure;
 using ModelGuard.Tasks;
-using ModelGuard.Tasks.Caching;
+using ModelGuard.Hosting.Caching;
 using ModelGuard.TestSupport;
 
 namespace ModelGuard.IntegrationTests;

@@ -4,9 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Configuration;
+using ModelGuard.Hosting.Configuration;
 
-namespace ModelGuard.Tasks.Reporting;
+namespace ModelGuard.Hosting.Reporting;
 
 /// <summary>
 /// Writes a SARIF 2.1.0 log of one build's findings.

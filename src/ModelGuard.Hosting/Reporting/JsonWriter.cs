@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace ModelGuard.Tasks.Reporting;
+namespace ModelGuard.Hosting.Reporting;
 
 /// <summary>
 /// A minimal, indented JSON writer: enough for a SARIF log, and no dependency (System.Text.Json would add assemblies whose versions

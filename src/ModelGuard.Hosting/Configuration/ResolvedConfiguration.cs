@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Caching;
+using ModelGuard.Hosting.Caching;
 
-namespace ModelGuard.Tasks.Configuration;
+namespace ModelGuard.Hosting.Configuration;
 
 /// <summary>
 /// The outcome of the analyzer configuration for one build: the settings of every model file, the project-wide settings and the
