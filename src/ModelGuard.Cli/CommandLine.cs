@@ -48,8 +48,10 @@ internal static class CommandLine
         + "\n"
         + "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, 3 internal failure.";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false)
+    /// <summary>Runs one command. Relative paths on the command line are resolved against <paramref name="workingDirectory"/> (the process's by default).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false, string? workingDirectory = null)
     {
+        workingDirectory ??= Directory.GetCurrentDirectory();
         if (args.Length == 0)
         {
             return Fail(stderr, "missing command", Usage);
@@ -68,7 +70,7 @@ internal static class CommandLine
                 stdout.WriteLine(EngineInfo.Version);
                 return ExitCodes.Clean;
             case "scan":
-                var settings = ScanArguments.Parse(new ArraySegment<string>(args, 1, args.Length - 1), out var problem, out var help);
+                var settings = ScanArguments.Parse(new ArraySegment<string>(args, 1, args.Length - 1), workingDirectory, out var problem, out var help);
                 if (help)
                 {
                     stdout.WriteLine(ScanHelp);
@@ -77,7 +79,7 @@ internal static class CommandLine
 
                 return settings is null
                     ? Fail(stderr, problem!, ScanHelp)
-                    : ScanCommand.Run(settings, stdout, stderr, showProgress: stderrIsTerminal && !settings.Quiet);
+                    : ScanCommand.Run(settings, workingDirectory, stdout, stderr, showProgress: stderrIsTerminal && !settings.Quiet);
             default:
                 return Fail(stderr, $"unknown command '{args[0]}'", Usage);
         }

@@ -9,8 +9,14 @@ internal static class ScanArguments
 {
     private static readonly char[] ListSeparators = { ',', ';', ' ', '\t' };
 
+    private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
+    {
+        "-f", "--format", "-o", "--output", "--allow", "--allowlist", "--config", "--no-warn", "--nowarn", "--warnnotaserror",
+        "--max-scan-time", "--help-link-base", "--fail-on",
+    };
+
     /// <summary>The settings, or null with <paramref name="problem"/> saying what is wrong (a usage error).</summary>
-    public static ScanSettings? Parse(IReadOnlyList<string> args, out string? problem, out bool help)
+    public static ScanSettings? Parse(IReadOnlyList<string> args, string workingDirectory, out string? problem, out bool help)
     {
         var settings = new ScanSettings();
         problem = null;
@@ -82,6 +88,12 @@ internal static class ScanArguments
                     return null;
             }
 
+            if (!ValueOptions.Contains(name))
+            {
+                problem = $"unknown option '{name}'";
+                return null;
+            }
+
             value = Value();
             if (value is null)
             {
@@ -103,20 +115,20 @@ internal static class ScanArguments
                     break;
                 case "-o":
                 case "--output":
-                    settings.Output = value;
+                    settings.Output = Path.Combine(workingDirectory, value);
                     break;
                 case "--allow":
                     settings.AllowedGlobals.AddRange(SplitList(value));
                     break;
                 case "--allowlist":
-                    if (!TryReadAllowlist(value, settings.AllowedGlobals, out problem))
+                    if (!TryReadAllowlist(Path.Combine(workingDirectory, value), settings.AllowedGlobals, out problem))
                     {
                         return null;
                     }
 
                     break;
                 case "--config":
-                    settings.ConfigFiles.Add(Path.GetFullPath(value));
+                    settings.ConfigFiles.Add(Path.GetFullPath(Path.Combine(workingDirectory, value)));
                     break;
                 case "--no-warn":
                 case "--nowarn":

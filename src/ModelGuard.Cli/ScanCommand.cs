@@ -18,7 +18,7 @@ namespace ModelGuard.Cli;
 /// </summary>
 internal static class ScanCommand
 {
-    public static int Run(ScanSettings settings, TextWriter stdout, TextWriter stderr, bool showProgress)
+    public static int Run(ScanSettings settings, string workingDirectory, TextWriter stdout, TextWriter stderr, bool showProgress)
     {
         var stopwatch = Stopwatch.StartNew();
         var scanStartUtc = DateTime.UtcNow;
@@ -32,7 +32,6 @@ internal static class ScanCommand
             return ExitCodes.UsageError;
         }
 
-        var workingDirectory = Directory.GetCurrentDirectory();
         var targets = FileWalker.Expand(settings.Paths, workingDirectory);
         var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
         ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals, maxScanTime);
