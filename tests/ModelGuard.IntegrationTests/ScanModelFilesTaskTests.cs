@@ -36,6 +36,24 @@ public sealed class ScanModelFilesTaskTests : IDisposable
     }
 
     [Fact]
+    public void HelpLinksFollowModelGuardHelpLinkBaseAndABadOneIsReported()
+    {
+        var task = NewTask(Item("models/missing.pt"));
+        task.HelpLinkBase = "https://docs.internal.example/modelguard/rules";
+
+        Assert.False(task.Execute());
+        Assert.Equal("https://docs.internal.example/modelguard/rules/MG9002.md", Assert.Single(_engine.Errors).HelpLink);
+
+        _engine.Errors.Clear();
+        _engine.Warnings.Clear();
+        task = NewTask(Item("models/missing.pt"));
+        task.HelpLinkBase = "docs/rules";
+        Assert.False(task.Execute());
+        Assert.Equal("https://github.com/modelguard/modelguard/blob/main/docs/rules/MG9002.md", Assert.Single(_engine.Errors).HelpLink);
+        Assert.Contains(_engine.Warnings, w => w.Code == "MG9004" && w.Message!.Contains("ModelGuardHelpLinkBase 'docs/rules'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MissingFileUnderTheIntermediateDirectoryIsOneTheBuildWritesLater()
     {
         // obj/apphost is listed before the build writes it: left out. A missing file outside obj/ is still MG9002, and a file
