@@ -12,7 +12,6 @@ namespace ModelGuard.IntegrationTests;
 /// <summary>`modelguard`, run in process against a temporary folder: arguments, formats, configuration and exit codes.</summary>
 public sealed class CliTests : IDisposable
 {
-    private static readonly byte[] CustomPickle = new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray();
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "modelguard-cli-" + Guid.NewGuid().ToString("N").Substring(0, 12));
 
@@ -151,8 +150,8 @@ public sealed class CliTests : IDisposable
     public void EditorConfigBesideTheFilesAndAllowlistsApply()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "models", "legacy"));
-        File.WriteAllBytes(Path.Combine(_dir, "models", "custom.pkl"), CustomPickle);
-        File.WriteAllBytes(Path.Combine(_dir, "models", "legacy", "custom.pkl"), CustomPickle);
+        File.WriteAllBytes(Path.Combine(_dir, "models", "custom.pkl"), TestPickles.Custom);
+        File.WriteAllBytes(Path.Combine(_dir, "models", "legacy", "custom.pkl"), TestPickles.Custom);
         File.WriteAllText(Path.Combine(_dir, ".editorconfig"), "root = true\n\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\n");
         File.WriteAllText(Path.Combine(_dir, "models", "legacy", ".editorconfig"), "[*.pkl]\ndotnet_diagnostic.MG1002.severity = none\n");
 

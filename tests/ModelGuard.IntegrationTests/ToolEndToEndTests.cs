@@ -17,9 +17,6 @@ namespace ModelGuard.IntegrationTests;
 [Collection(PackageCollection.Name)]
 public sealed class ToolEndToEndTests
 {
-    private static readonly byte[] CustomPickle = new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray();
-    private static readonly byte[] EvilPickle = new PickleWriter().Proto(2).CallWithString("os", "system", "echo pwned").Stop().ToArray();
-    private static readonly byte[] TruncatedPickle = { 0x80, 0x02, (byte)'X', 0xff, 0xff, 0x00, 0x00, (byte)'a' };
 
     private readonly PackageFixture _fixture;
 
@@ -41,12 +38,12 @@ public sealed class ToolEndToEndTests
             .WriteFile(".editorconfig", "root = true\n\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\n")
             .WriteFile("models/legacy/.editorconfig", "[*.pkl]\ndotnet_diagnostic.MG1002.severity = none\n")
             .WriteFile("bulk/.editorconfig", "[*]\ndotnet_analyzer_diagnostic.category-ModelGuard.Pickle.severity = warning\n")
-            .AddFile("None", "models/custom.pkl", CustomPickle)
-            .AddFile("None", "models/legacy/custom.pkl", CustomPickle)
-            .AddFile("None", "models/broken.pkl", TruncatedPickle)
+            .AddFile("None", "models/custom.pkl", TestPickles.Custom)
+            .AddFile("None", "models/legacy/custom.pkl", TestPickles.Custom)
+            .AddFile("None", "models/broken.pkl", TestPickles.Truncated)
             .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious())
             .AddFile("None", "models/good.pt", TorchCheckpointWriter.Benign())
-            .AddFile("None", "bulk/evil.pickle", EvilPickle)
+            .AddFile("None", "bulk/evil.pickle", TestPickles.Evil)
             .AddFile("None", "weights/model.safetensors", new SafetensorsWriter().Tensor("w", "F32", 4).ToArray())
             .AddFile("None", "weights/trailing.safetensors", new SafetensorsWriter().Tensor("w", "F32", 4).Trailing(new byte[3]).ToArray());
         var build = await project.BuildAsync();

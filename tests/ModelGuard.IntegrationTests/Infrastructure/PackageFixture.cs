@@ -47,15 +47,7 @@ public sealed class PackageFixture : IAsyncLifetime
 
         // --artifacts-path keeps this Release build out of the repository's bin/ and obj/ (and its restore out of
         // obj/project.assets.json), so packing never disturbs the developer's own build.
-        PackResult = await ProcessRunner.RunAsync(
-            ProcessRunner.DotnetPath,
-            new[]
-            {
-                "pack", RepoPaths.TasksProject, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo",
-                "--artifacts-path", Path.Combine(Root, "artifacts"), "-nodeReuse:false", "--disable-build-servers",
-                "-p:UseSharedCompilation=false",
-            },
-            RepoPaths.Root).ConfigureAwait(false);
+        PackResult = await PackAsync(RepoPaths.TasksProject).ConfigureAwait(false);
 
         if (PackResult.ExitCode != 0 || !File.Exists(PackagePath))
         {
@@ -75,15 +67,7 @@ public sealed class PackageFixture : IAsyncLifetime
             var package = Path.Combine(Feed, $"ModelGuard.Cli.{Version}.nupkg");
             if (!File.Exists(package))
             {
-                var pack = await ProcessRunner.RunAsync(
-                    ProcessRunner.DotnetPath,
-                    new[]
-                    {
-                        "pack", RepoPaths.CliProject, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo",
-                        "--artifacts-path", Path.Combine(Root, "artifacts"), "-nodeReuse:false", "--disable-build-servers",
-                        "-p:UseSharedCompilation=false",
-                    },
-                    RepoPaths.Root).ConfigureAwait(false);
+                var pack = await PackAsync(RepoPaths.CliProject).ConfigureAwait(false);
                 if (pack.ExitCode != 0 || !File.Exists(package))
                 {
                     throw new InvalidOperationException($"Packing the modelguard tool failed. {pack.Describe()}");
@@ -97,6 +81,17 @@ public sealed class PackageFixture : IAsyncLifetime
             _toolGate.Release();
         }
     }
+
+    private Task<ProcessResult> PackAsync(string project)
+        => ProcessRunner.RunAsync(
+            ProcessRunner.DotnetPath,
+            new[]
+            {
+                "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo",
+                "--artifacts-path", Path.Combine(Root, "artifacts"), "-nodeReuse:false", "--disable-build-servers",
+                "-p:UseSharedCompilation=false",
+            },
+            RepoPaths.Root);
 
     public Task DisposeAsync()
     {
