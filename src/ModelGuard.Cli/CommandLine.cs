@@ -1,169 +1,95 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
 using System.IO;
-using System.Linq;
-using System.Threading.Tasks;
-using ModelGuard.Engine.Findings;
-using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Scanning;
 
 namespace ModelGuard.Cli;
 
-/// <summary>Parses the command line, scans, prints findings in MSBuild's diagnostic format and picks the exit code.</summary>
+/// <summary>Dispatches <c>modelguard &lt;command&gt;</c> and prints help and the version.</summary>
 internal static class CommandLine
 {
-    /// <summary>No error-level finding.</summary>
-    public const int Clean = 0;
-
-    /// <summary>At least one error-level finding (including files that could not be read or verified).</summary>
-    public const int FoundErrors = 1;
-
-    /// <summary>The command line was not understood.</summary>
-    public const int UsageError = 2;
-
-    private const string Usage =
-        "Usage: modelguard scan <file-or-dir>... [--format text]\n"
+    internal const string Usage =
+        "Usage: modelguard scan <file-or-dir>... [options]\n"
+        + "       modelguard --version | --help | scan --help\n"
         + "\n"
-        + "Statically scans model files (pickles, PyTorch checkpoints, ...) for content that runs code when loaded.\n"
-        + "Directories are scanned recursively; files are recognised by content, not by extension.\n"
-        + "Never executes or modifies the files.\n"
+        + "Statically scans ML model files (pickles, PyTorch checkpoints, safetensors, ...) for content that runs code when\n"
+        + "loaded, with the engine and the configuration of the ModelGuard build package. Never executes or modifies the files.\n"
         + "\n"
-        + "Exit codes: 0 no error-level finding, 1 at least one, 2 usage error.";
+        + "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, 3 internal failure.";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    internal const string ScanHelp =
+        "Usage: modelguard scan <file-or-dir>... [options]\n"
+        + "\n"
+        + "Scans files and folders (recursively, hidden files included, on every core). Files are recognised by content, not by\n"
+        + "extension. Severities follow the .editorconfig and .globalconfig files in each file's folder and above, as in the build.\n"
+        + "\n"
+        + "Options:\n"
+        + "  -f, --format <text|json|sarif|github>  report format (default text); github prints workflow commands (annotations)\n"
+        + "  -o, --output <file>                    write the report to a file instead of standard output\n"
+        + "  --allow <module.name>[,...]            allow your own pickled globals (MG1002); never allows what MG1001 denies\n"
+        + "  --allowlist <file>                     read globals to allow from a file, one per line, # comments\n"
+        + "  --config <file>                        an extra .editorconfig or global config (like @(EditorConfigFiles))\n"
+        + "  --no-warn <IDs>                        suppress rules (NoWarn), IDs separated by , or ;\n"
+        + "  --warnaserror                          report warnings as errors (TreatWarningsAsErrors)\n"
+        + "  --warnaserror=<IDs>                    report these rules as errors (WarningsAsErrors)\n"
+        + "  --warnnotaserror=<IDs>                 keep these rules at their level (WarningsNotAsErrors)\n"
+        + "  --max-scan-time <seconds>              time limit per file (default 60, 0 for none); slower files are MG3021\n"
+        + "  --fail-on <error|warning|note>         lowest level that makes the exit code 1 (default error)\n"
+        + "  --help-link-base <url>                 where help links point (default: the repository's rule pages)\n"
+        + "  -q, --quiet                            no progress and no summary line\n"
+        + "  -h, --help                             this help\n"
+        + "\n"
+        + "Progress goes to standard error when it is a terminal; nothing when it is redirected.\n"
+        + "\n"
+        + "Examples:\n"
+        + "  modelguard scan models/\n"
+        + "  modelguard scan models/ --format sarif --output modelguard.sarif\n"
+        + "  modelguard scan . --format github --fail-on warning\n"
+        + "  modelguard scan model.pt --allow mypkg.layers.Custom --no-warn MG3010 --format json\n"
+        + "\n"
+        + "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, 3 internal failure.";
+
+    /// <summary>Runs one command. Relative paths on the command line are resolved against <paramref name="workingDirectory"/> (the process's by default).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal = false, string? workingDirectory = null)
     {
-        if (args.Length == 1 && args[0] is "-h" or "--help" or "help")
+        workingDirectory ??= Directory.GetCurrentDirectory();
+        if (args.Length == 0)
         {
-            stdout.WriteLine(Usage);
-            return Clean;
+            return Fail(stderr, "missing command", Usage);
         }
 
-        if (args.Length == 0 || args[0] != "scan")
+        switch (args[0])
         {
-            return Fail(stderr, args.Length == 0 ? "missing command" : $"unknown command '{args[0]}'");
-        }
-
-        var inputs = new List<string>();
-        for (var i = 1; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (arg is "--format")
-            {
-                if (i + 1 >= args.Length)
-                {
-                    return Fail(stderr, "--format needs a value");
-                }
-
-                if (args[++i] != "text")
-                {
-                    return Fail(stderr, $"unknown format '{args[i]}' (supported: text)");
-                }
-            }
-            else if (arg.StartsWith("--format=", StringComparison.Ordinal))
-            {
-                if (arg.Substring("--format=".Length) != "text")
-                {
-                    return Fail(stderr, $"unknown format '{arg.Substring("--format=".Length)}' (supported: text)");
-                }
-            }
-            else if (arg is "-h" or "--help")
-            {
+            case "-h":
+            case "--help":
                 stdout.WriteLine(Usage);
-                return Clean;
-            }
-            else if (arg.StartsWith("-", StringComparison.Ordinal) && arg != "-" && !File.Exists(arg) && !Directory.Exists(arg))
-            {
-                return Fail(stderr, $"unknown option '{arg}'");
-            }
-            else
-            {
-                inputs.Add(arg);
-            }
-        }
+                return ExitCodes.Clean;
+            case "help":
+                stdout.WriteLine(args.Length > 1 && args[1] == "scan" ? ScanHelp : Usage);
+                return ExitCodes.Clean;
+            case "--version":
+                stdout.WriteLine(EngineInfo.Version);
+                return ExitCodes.Clean;
+            case "scan":
+                var settings = ScanArguments.Parse(new ArraySegment<string>(args, 1, args.Length - 1), workingDirectory, out var problem, out var help);
+                if (help)
+                {
+                    stdout.WriteLine(ScanHelp);
+                    return ExitCodes.Clean;
+                }
 
-        if (inputs.Count == 0)
-        {
-            return Fail(stderr, "no file or directory to scan");
-        }
-
-        return Scan(inputs, stdout);
-    }
-
-    private static int Scan(List<string> inputs, TextWriter stdout)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var walkFindings = new List<Finding>();
-        var files = FileWalker.Expand(inputs, walkFindings);
-
-        var scanner = new ModelScanner();
-        var results = new ScanResult[files.Count];
-        Parallel.For(0, files.Count, i => results[i] = ScanOne(scanner, files[i]));
-
-        int errors = 0, warnings = 0;
-        foreach (var finding in walkFindings.Concat(results.SelectMany(r => r.Findings)))
-        {
-            var severity = finding.Rule.DefaultSeverity;
-            if (severity == RuleSeverity.Hidden)
-            {
-                continue;
-            }
-
-            if (severity == RuleSeverity.Error)
-            {
-                errors++;
-            }
-            else if (severity == RuleSeverity.Warning)
-            {
-                warnings++;
-            }
-
-            stdout.WriteLine(Format(finding));
-        }
-
-        stdout.WriteLine(string.Format(
-            CultureInfo.InvariantCulture,
-            "ModelGuard: scanned {0} file(s), {1} error(s), {2} warning(s) in {3} ms",
-            files.Count,
-            errors,
-            warnings,
-            stopwatch.ElapsedMilliseconds));
-        return errors > 0 ? FoundErrors : Clean;
-    }
-
-    private static ScanResult ScanOne(ModelScanner scanner, string path)
-    {
-        try
-        {
-            return scanner.ScanFile(path);
-        }
-#pragma warning disable CA1031 // One file failing must not stop the others; it is reported as MG9001.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            var message = $"ModelGuard failed while scanning '{path}' ({ex.GetType().Name}: {ex.Message}); the file was not verified";
-            return new ScanResult(path, ContentFormat.Unknown, new[] { new Finding(RuleCatalog.InternalError, path, null, null, message) });
+                return settings is null
+                    ? Fail(stderr, problem!, ScanHelp)
+                    : ScanCommand.Run(settings, workingDirectory, stdout, stderr, showProgress: stderrIsTerminal && !settings.Quiet);
+            default:
+                return Fail(stderr, $"unknown command '{args[0]}'", Usage);
         }
     }
 
-    /// <summary><c>path : error MG1001: message [helpLink]</c>, the shape MSBuild and editors recognise.</summary>
-    internal static string Format(Finding finding)
-    {
-        var severity = finding.Rule.DefaultSeverity switch
-        {
-            RuleSeverity.Error => "error",
-            RuleSeverity.Warning => "warning",
-            _ => "info",
-        };
-        return $"{finding.FilePath} : {severity} {finding.Rule.Id}: {finding.FormatMessage()} [{finding.Rule.HelpLink}]";
-    }
-
-    private static int Fail(TextWriter stderr, string problem)
+    private static int Fail(TextWriter stderr, string problem, string usage)
     {
         stderr.WriteLine("modelguard: " + problem);
         stderr.WriteLine();
-        stderr.WriteLine(Usage);
-        return UsageError;
+        stderr.WriteLine(usage);
+        return ExitCodes.UsageError;
     }
 }

@@ -4,24 +4,23 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
-using System.Threading.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Scanning;
-using ModelGuard.Tasks.Caching;
-using ModelGuard.Tasks.Configuration;
-using ModelGuard.Tasks.Reporting;
+using ModelGuard.Hosting.Caching;
+using ModelGuard.Hosting.Configuration;
+using ModelGuard.Hosting.Reporting;
+using ModelGuard.Hosting.Scanning;
 
 namespace ModelGuard.Tasks;
 
 /// <summary>
-/// Scans the files a project bundles (the targets pass <c>@(Content);@(None);@(EmbeddedResource)</c>) and reports every
-/// finding as an MSBuild error, warning or message with its rule ID, so a malicious model fails the build. A thin layer:
-/// format knowledge lives in the engine, severity resolution in <see cref="SeverityResolver"/> and
-/// <see cref="AnalyzerConfiguration"/>, the cache in <see cref="ScanCache"/>, the SARIF log in <see cref="SarifLogWriter"/>.
+/// Scans the files a project bundles (the targets pass the items of <c>$(ModelGuardItemTypes)</c>) and reports every finding as an
+/// MSBuild error, warning or message with its rule ID, so a malicious model fails the build. A thin layer over what the command
+/// line uses too: format knowledge lives in the engine; configuration, scanning on every core, severities (<see cref="ScanRun"/>,
+/// <see cref="SeverityResolver"/>), the cache (<see cref="ScanCache"/>) and the SARIF log (<see cref="SarifLogWriter"/>) in
+/// ModelGuard.Hosting. What is left here is MSBuild's: items, metadata and logging.
 /// </summary>
 public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 {
@@ -31,20 +30,16 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <summary>Item metadata with rule IDs to suppress for that item only (same syntax as <see cref="NoWarn"/>).</summary>
     public const string NoWarnMetadata = "ModelGuardNoWarn";
 
-    /// <summary>Files whose last write is more recent than this when the scan starts are not cached: a coarse file system
-    /// clock (FAT: 2 s) could hide a rewrite of the same size within the same tick.</summary>
-    private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
-
     private static readonly HashSet<string> NoIds = new(StringComparer.OrdinalIgnoreCase);
 
-    private static readonly StringComparer PathComparer =
-        RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+    private static readonly StringComparer PathComparer = ScanRun.PathComparer;
+
+    private HelpLinks _helpLinks = HelpLinks.Default;
 
     // The project directory as a prefix, computed once: display paths are worked out for every item.
     private string? _projectPrefix;
 
-    private static readonly StringComparison PathComparison =
-        RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+    private static readonly StringComparison PathComparison = ScanRun.PathComparison;
 
     /// <summary>The candidate files. Items whose content is not a model format produce no findings.</summary>
     [Required]
@@ -86,6 +81,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// </summary>
     public string? MaxScanTime { get; set; }
 
+    /// <summary>
+    /// Where help links point (<c>$(ModelGuardHelpLinkBase)</c>): a rule's link is this base, its ID and <c>.md</c> (or the base with
+    /// <c>{id}</c> replaced). Empty for the repository's rule pages.
+    /// </summary>
+    public string? HelpLinkBase { get; set; }
+
     /// <summary>The project's directory; display paths of items under it are shown relative to it.</summary>
     public string ProjectDirectory { get; set; } = string.Empty;
 
@@ -123,66 +124,31 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var stopwatch = Stopwatch.StartNew();
         var scanStartUtc = DateTime.UtcNow;
         var resolver = new SeverityResolver(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors);
-        var targets = SelectTargets(Files ?? Array.Empty<ITaskItem>());
+        var items = new List<ITaskItem>();
+        var targets = SelectTargets(Files ?? Array.Empty<ITaskItem>(), items);
         var cache = LoadCache();
-        var configuration = LoadConfiguration(targets, cache?.Configuration);
-        var maxScanTime = ParseMaxScanTime(out var maxScanTimeProblem);
-
-        // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals. Files share
-        // FileSettings instances (see ResolvedConfiguration), so the options and their fingerprint are built once per instance.
+        var configuration = ScanRun.LoadConfiguration(
+            (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
+            targets,
+            DiscoverEditorConfigFiles,
+            DiscoverGlobalAnalyzerConfigFiles,
+            cache?.Configuration);
+        var maxScanTime = ScanRun.ParseMaxScanTime(MaxScanTime, "ModelGuardMaxScanTime", out var maxScanTimeProblem);
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
-        var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
-        var bySettings = new Dictionary<FileSettings, ScannerChoice>();
-        var modelIndex = 0;
-        foreach (var target in targets)
-        {
-            target.Settings = target.InvalidPath is null ? configuration.ForModel(modelIndex++) : FileSettings.Empty;
-            if (!bySettings.TryGetValue(target.Settings, out var chosen))
-            {
-                var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
-                var fingerprint = options.Fingerprint;
-                if (!scanners.TryGetValue(fingerprint, out var scanner))
-                {
-                    scanner = new ModelScanner(options);
-                    scanners.Add(fingerprint, scanner);
-                }
+        ScanRun.AssignScanners(targets, configuration, projectAllowed, maxScanTime);
 
-                chosen = new ScannerChoice(scanner, fingerprint);
-                bySettings.Add(target.Settings, chosen);
-            }
-
-            target.Scanner = chosen.Scanner;
-            target.OptionsFingerprint = chosen.Fingerprint;
-        }
-
-        ScanAll(targets, cache, scanStartUtc);
+        ScanRun.ScanAll(targets, cache, scanStartUtc);
         SaveCache(cache, targets, configuration);
 
-        var reported = new List<ReportedFinding>();
-        if (maxScanTimeProblem is not null)
-        {
-            var rule = RuleCatalog.InvalidAnalyzerConfiguration;
-            reported.Add(new ReportedFinding(rule, null, null, 0, null, null, maxScanTimeProblem, resolver.Resolve(rule, configuration.ProjectSettings)));
-        }
-
-        foreach (var problem in configuration.Problems)
-        {
-            var display = problem.FilePath is null ? null : DisplayPathOf(problem.FilePath);
-            reported.Add(new ReportedFinding(problem.Rule, problem.FilePath, display, problem.Line, null, null, problem.Message, resolver.Resolve(problem.Rule, configuration.ProjectSettings)));
-        }
-
+        _helpLinks = HelpLinks.Parse(HelpLinkBase, "ModelGuardHelpLinkBase", out var helpLinkProblem);
+        var problems = new[] { maxScanTimeProblem, helpLinkProblem }.OfType<string>();
+        var reported = ScanRun.Resolve(targets, configuration, resolver, problems, DisplayPathOf);
         var scanned = new ITaskItem[targets.Count];
         for (var i = 0; i < targets.Count; i++)
         {
-            var target = targets[i];
-            var output = new TaskItem(target.Item);
-            output.SetMetadata("ModelGuardFormat", target.Format);
+            var output = new TaskItem(items[i]);
+            output.SetMetadata("ModelGuardFormat", targets[i].Format);
             scanned[i] = output;
-            foreach (var finding in target.Findings)
-            {
-                var decision = resolver.Resolve(finding.Rule, target.Settings, target.NoWarn);
-                reported.Add(new ReportedFinding(finding.Rule, target.FullPath, target.DisplayPath, 0, finding.ArchiveMember, finding.Offset, finding.FormatMessage(), decision));
-            }
         }
 
         foreach (var finding in reported)
@@ -198,136 +164,6 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         ScannedFiles = scanned;
         LogSummary(targets, reported, stopwatch.ElapsedMilliseconds);
         return !Log.HasLoggedErrors;
-    }
-
-    private void ScanAll(List<Target> targets, ScanCache? cache, DateTime scanStartUtc)
-    {
-        var pending = new List<Target>();
-        foreach (var target in targets)
-        {
-            if (target.InvalidPath is { } reason)
-            {
-                target.Findings = new[] { new Finding(RuleCatalog.UnreadableFile, target.DisplayPath, null, null, reason) };
-                continue;
-            }
-
-            target.Stat();
-            var hit = cache is null || target.Length < 0
-                ? null
-                : cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint);
-            if (hit is not null && TryRestore(target, hit))
-            {
-                target.FromCache = true;
-            }
-            else
-            {
-                pending.Add(target);
-            }
-        }
-
-        if (pending.Count == 0)
-        {
-            // The no-op build: not even Parallel's setup (JIT compiled in every fresh MSBuild process).
-            return;
-        }
-
-        Parallel.ForEach(pending, target =>
-        {
-            try
-            {
-                var result = target.Scanner!.ScanFile(target.FullPath, target.DisplayPath);
-                target.Format = result.Format.ToString();
-                target.Findings = result.Findings;
-
-                // Cache only complete verdicts on files that did not change while they were read: never an unreadable file, an
-                // internal failure or a file written within the racy window.
-                target.Cacheable = target.Length >= 0
-                    && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile or RuleIds.ScanTimeLimitExceeded))
-                    && scanStartUtc - new DateTime(target.LastWriteTicksUtc, DateTimeKind.Utc) > RacyWindow
-                    && target.IsUnchangedOnDisk();
-            }
-#pragma warning disable CA1031 // A failure on one file must become an MG9001 error for that file, never a crashed build.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                target.Format = nameof(ContentFormat.Unknown);
-                target.Findings = new[]
-                {
-                    new Finding(
-                        RuleCatalog.InternalError,
-                        target.DisplayPath,
-                        null,
-                        null,
-                        $"ModelGuard failed while scanning '{target.DisplayPath}' ({ex.GetType().Name}: {ex.Message}); the file was not verified"),
-                };
-            }
-        });
-    }
-
-    /// <summary>Rebuilds engine findings from a cache entry; false (rescan) if the entry names a rule this build does not know.</summary>
-    private static bool TryRestore(Target target, CachedScan entry)
-    {
-        var findings = new List<Finding>(entry.Findings.Count);
-        foreach (var cached in entry.Findings)
-        {
-            var rule = RuleCatalog.Find(cached.RuleId);
-            if (rule is null)
-            {
-                return false;
-            }
-
-            findings.Add(new Finding(rule, target.DisplayPath, cached.Member, cached.Offset, cached.Message));
-        }
-
-        target.Format = entry.Format;
-        target.Findings = findings;
-        return true;
-    }
-
-    /// <summary><see cref="MaxScanTime"/> as a time span; a value that is not a number of seconds keeps the default and is reported.</summary>
-    private TimeSpan ParseMaxScanTime(out string? problem)
-    {
-        problem = null;
-        var text = MaxScanTime?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return ScanOptions.Default.MaxScanTime;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
-        {
-            return seconds == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(seconds);
-        }
-
-        problem = $"ModelGuardMaxScanTime '{text}' is not a number of seconds; the default of {ScanOptions.Default.MaxScanTime.TotalSeconds:0} seconds applies";
-        return ScanOptions.Default.MaxScanTime;
-    }
-
-    /// <summary>
-    /// The .editorconfig and global config settings for the targets: <paramref name="cached"/> (the previous build's) while the
-    /// configuration files, the model list and the switches are unchanged, else combined again. Whatever goes wrong while reading
-    /// or combining them is an MG9004 and the defaults apply (fail closed: no setting that could lower a severity is applied),
-    /// never a failed task.
-    /// </summary>
-    private ResolvedConfiguration LoadConfiguration(List<Target> targets, ResolvedConfiguration? cached)
-    {
-        var models = targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath).ToList();
-        try
-        {
-            var inputs = ConfigurationInputs.Collect(
-                (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
-                models,
-                DiscoverEditorConfigFiles,
-                DiscoverGlobalAnalyzerConfigFiles,
-                PathComparer);
-            return ResolvedConfiguration.Resolve(inputs, cached);
-        }
-#pragma warning disable CA1031 // A configuration ModelGuard cannot read is reported (MG9004), not a crashed build.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return ResolvedConfiguration.Unavailable($"the analyzer configuration cannot be read ({ex.GetType().Name}: {ex.Message}); no .editorconfig or global config setting is applied", models.Count);
-        }
     }
 
     private ScanCache? LoadCache()
@@ -357,7 +193,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         }
     }
 
-    private void SaveCache(ScanCache? cache, List<Target> targets, ResolvedConfiguration configuration)
+    private void SaveCache(ScanCache? cache, List<ScanTarget> targets, ResolvedConfiguration configuration)
     {
         if (cache is null)
         {
@@ -411,7 +247,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     {
         try
         {
-            SarifLogWriter.Write(ResolvePath(ErrorLog!), reported, EngineInfo.Version);
+            SarifLogWriter.Write(ResolvePath(ErrorLog!), reported, EngineInfo.Version, _helpLinks);
         }
 #pragma warning disable CA1031 // Whatever stops the log from being written is MG9005, never a crashed build.
         catch (Exception ex)
@@ -427,7 +263,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     private void Report(ReportedFinding finding)
     {
         var code = finding.Rule.Id;
-        var helpLink = finding.Rule.HelpLink.AbsoluteUri;
+        var helpLink = _helpLinks.For(finding.Rule);
         var file = finding.DisplayPath ?? string.Empty;
         switch (finding.Decision.Level)
         {
@@ -446,7 +282,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         }
     }
 
-    private void LogSummary(List<Target> targets, List<ReportedFinding> reported, long elapsedMs)
+    private void LogSummary(List<ScanTarget> targets, List<ReportedFinding> reported, long elapsedMs)
     {
         int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
         long bytes = 0;
@@ -472,10 +308,10 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     }
 
     /// <summary>Drops items excluded with <c>ModelGuard="false"</c> and merges items that name the same file.</summary>
-    private List<Target> SelectTargets(ITaskItem[] items)
+    private List<ScanTarget> SelectTargets(ITaskItem[] items, List<ITaskItem> selectedItems)
     {
-        var targets = new List<Target>(items.Length);
-        var byPath = new Dictionary<string, Target>(PathComparer);
+        var targets = new List<ScanTarget>(items.Length);
+        var byPath = new Dictionary<string, ScanTarget>(PathComparer);
         var notYetBuiltUnder = string.IsNullOrWhiteSpace(IntermediateDirectory) ? null : DirectoryPrefix(ResolvePath(IntermediateDirectory!));
         foreach (var item in items)
         {
@@ -518,9 +354,10 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 continue;
             }
 
-            var target = new Target(item, fullPath, SafeDisplayPathOf(item.ItemSpec), itemNoWarn) { InvalidPath = invalidPath };
+            var target = new ScanTarget(fullPath, SafeDisplayPathOf(item.ItemSpec), itemNoWarn) { InvalidPath = invalidPath };
             byPath.Add(fullPath, target);
             targets.Add(target);
+            selectedItems.Add(item);
         }
 
         return targets;
@@ -564,90 +401,5 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         // MSBuild and Visual Studio resolve a relative diagnostic path against the project directory.
         var root = _projectPrefix ??= DirectoryPrefix(ProjectDirectory);
         return spec.StartsWith(root, PathComparison) ? spec.Substring(root.Length) : spec;
-    }
-
-    /// <summary>A class, not a tuple: a Dictionary over a struct value is JIT compiled in every fresh MSBuild process.</summary>
-    private sealed class ScannerChoice
-    {
-        public ScannerChoice(ModelScanner scanner, string fingerprint)
-        {
-            Scanner = scanner;
-            Fingerprint = fingerprint;
-        }
-
-        public ModelScanner Scanner { get; }
-
-        public string Fingerprint { get; }
-    }
-
-    private sealed class Target
-    {
-        public Target(ITaskItem item, string fullPath, string displayPath, HashSet<string> noWarn)
-        {
-            Item = item;
-            FullPath = fullPath;
-            DisplayPath = displayPath;
-            NoWarn = noWarn;
-        }
-
-        public ITaskItem Item { get; }
-
-        public string FullPath { get; }
-
-        public string DisplayPath { get; }
-
-        public HashSet<string> NoWarn { get; }
-
-        /// <summary>Why the item's path cannot be resolved (reported as MG9002), or null.</summary>
-        public string? InvalidPath { get; set; }
-
-        public FileSettings Settings { get; set; } = FileSettings.Empty;
-
-        public ModelScanner? Scanner { get; set; }
-
-        public string OptionsFingerprint { get; set; } = string.Empty;
-
-        /// <summary>Size in bytes, or -1 when the file cannot be seen (the scan then reports why).</summary>
-        public long Length { get; private set; } = -1;
-
-        public long LastWriteTicksUtc { get; private set; }
-
-        public string Format { get; set; } = nameof(ContentFormat.Unknown);
-
-        public IReadOnlyList<Finding> Findings { get; set; } = Array.Empty<Finding>();
-
-        public bool FromCache { get; set; }
-
-        public bool Cacheable { get; set; }
-
-        public void Stat()
-        {
-            try
-            {
-                var info = new FileInfo(FullPath);
-                if (info.Exists)
-                {
-                    Length = info.Length;
-                    LastWriteTicksUtc = info.LastWriteTimeUtc.Ticks;
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-            {
-                Length = -1;
-            }
-        }
-
-        public bool IsUnchangedOnDisk()
-        {
-            try
-            {
-                var info = new FileInfo(FullPath);
-                return info.Exists && info.Length == Length && info.LastWriteTimeUtc.Ticks == LastWriteTicksUtc;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-            {
-                return false;
-            }
-        }
     }
 }

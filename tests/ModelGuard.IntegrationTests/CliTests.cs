@@ -1,13 +1,18 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Text.Json;
 using ModelGuard.Cli;
+using ModelGuard.Engine.Scanning;
+using ModelGuard.IntegrationTests.Infrastructure;
 using ModelGuard.TestSupport;
 
 namespace ModelGuard.IntegrationTests;
 
-/// <summary>`modelguard scan`, run in process: output format and exit codes.</summary>
+/// <summary>`modelguard`, run in process against a temporary folder: arguments, formats, configuration and exit codes.</summary>
 public sealed class CliTests : IDisposable
 {
+
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "modelguard-cli-" + Guid.NewGuid().ToString("N").Substring(0, 12));
 
     public CliTests() => Directory.CreateDirectory(_dir);
@@ -18,25 +23,38 @@ public sealed class CliTests : IDisposable
     [InlineData("")]
     [InlineData("check x")]
     [InlineData("scan")]
-    [InlineData("scan x --format json")]
+    [InlineData("scan x --format xml")]
     [InlineData("scan x --format")]
     [InlineData("scan --bogus")]
+    [InlineData("scan x --fail-on critical")]
+    [InlineData("scan x --max-scan-time soon")]
+    [InlineData("scan x --help-link-base not-a-uri")]
+    [InlineData("scan x --allowlist missing-allowlist.txt")]
+    [InlineData("scan x --allow-profile torch")]
     public void UsageErrorsExitWith2(string commandLine)
     {
         var (code, stdout, stderr) = Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
         Assert.Equal(2, code);
         Assert.Empty(stdout);
-        Assert.Contains("Usage: modelguard scan", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("modelguard: ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void HelpExitsWith0()
+    public void HelpVersionAndScanHelp()
     {
         var (code, stdout, _) = Run("--help");
-
         Assert.Equal(0, code);
         Assert.Contains("Usage: modelguard scan", stdout, StringComparison.Ordinal);
+
+        (code, stdout, _) = Run("scan", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("Examples:", stdout, StringComparison.Ordinal);
+        Assert.Contains("--fail-on <error|warning|note>", stdout, StringComparison.Ordinal);
+
+        (code, stdout, _) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal(EngineInfo.Version, stdout.Trim());
     }
 
     [Fact]
@@ -46,44 +64,159 @@ public sealed class CliTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "readme.txt"), "not a model");
         File.WriteAllBytes(Path.Combine(_dir, "nested", ".hidden", "good.pt"), TorchCheckpointWriter.Benign());
 
-        var (code, stdout, stderr) = Run("scan", _dir, "--format", "text");
+        var (code, stdout, stderr) = Run("scan", ".", "--format", "text");
 
         Assert.True(code == 0, stdout + stderr);
-        Assert.Contains("ModelGuard: scanned 2 file(s), 0 error(s), 0 warning(s)", stdout, StringComparison.Ordinal);
+        Assert.Contains("ModelGuard: scanned 2 file(s) (", stdout, StringComparison.Ordinal);
+        Assert.Contains(": 0 error(s), 0 warning(s)", stdout, StringComparison.Ordinal);
+        Assert.Empty(stderr); // Not a terminal: no progress.
     }
 
     [Fact]
     public void MissingFileIsAnErrorWithTheBuildFormat()
     {
-        var missing = Path.Combine(_dir, "missing.pt");
-
-        var (code, stdout, _) = Run("scan", missing);
+        var (code, stdout, _) = Run("scan", "missing.pt");
 
         Assert.Equal(1, code);
         Assert.Contains(
-            $"{missing} : error MG9002: the file does not exist [https://github.com/modelguard/modelguard/blob/main/docs/rules/MG9002.md]",
+            "missing.pt : error MG9002: the file does not exist [https://github.com/modelguard/modelguard/blob/main/docs/rules/MG9002.md]",
             stdout,
             StringComparison.Ordinal);
-        Assert.Contains("ModelGuard: scanned 1 file(s), 1 error(s), 0 warning(s)", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MaliciousCheckpointInAFolderExitsWith1()
+    public void MaliciousCheckpointInEveryFormat()
+    {
+        WriteEvilAndGood();
+
+        var (code, text, _) = Run("scan", "models");
+        Assert.True(code == 1, text);
+        Assert.Contains($"{Path.Combine("models", "evil.pt")} : error MG1001:", text, StringComparison.Ordinal);
+
+        (code, var github, _) = Run("scan", "models", "--format", "github");
+        Assert.Equal(1, code);
+        var annotation = Assert.Single(github.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("::error file=models/evil.pt,title=MG1001::MG1001: in 'archive/data.pkl' at offset ", annotation, StringComparison.Ordinal);
+
+        (code, var json, var stderr) = Run("scan", "models", "--format", "json");
+        Assert.Equal(1, code);
+        Assert.Contains("ModelGuard: scanned 2 file(s)", stderr, StringComparison.Ordinal);
+        using (var document = JsonDocument.Parse(json))
+        {
+            var root = document.RootElement;
+            Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+            Assert.Equal(2, root.GetProperty("summary").GetProperty("files").GetInt32());
+            var finding = Assert.Single(root.GetProperty("findings").EnumerateArray().ToList());
+            Assert.Equal(Path.Combine("models", "evil.pt"), finding.GetProperty("file").GetString());
+            Assert.Equal(Path.Combine(_dir, "models", "evil.pt"), finding.GetProperty("fullPath").GetString());
+            Assert.Equal("archive/data.pkl", finding.GetProperty("archiveMember").GetString());
+            Assert.True(finding.GetProperty("offset").GetInt64() > 0);
+            Assert.Equal("MG1001", finding.GetProperty("rule").GetString());
+            Assert.Equal("error", finding.GetProperty("severity").GetString());
+            Assert.Equal(JsonValueKind.Null, finding.GetProperty("suppressed").ValueKind);
+            Assert.Contains("os.system", finding.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.EndsWith("/MG1001.md", finding.GetProperty("helpLink").GetString(), StringComparison.Ordinal);
+        }
+
+        (code, var stdout, _) = Run("scan", "models", "--format", "sarif", "--output", "out/modelguard.sarif", "--help-link-base", "https://mirror.example/rules/{id}.html");
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        var sarif = File.ReadAllText(Path.Combine(_dir, "out", "modelguard.sarif"));
+        var errors = SarifSchema.Validate(sarif);
+        Assert.True(errors.Count == 0, string.Join("\n", errors) + "\n" + sarif);
+        Assert.Contains("\"helpUri\": \"https://mirror.example/rules/MG1001.html\"", sarif, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FailOnDecidesTheExitCodeAndWarnAsErrorNoWarnApply()
+    {
+        // A pickle (an empty dict) named .png: MG3010 (content does not match the extension) is a warning.
+        Directory.CreateDirectory(Path.Combine(_dir, "models"));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "weights.png"), new PickleWriter().Proto(2).Op((byte)'}').Stop().ToArray());
+
+        var (code, stdout, _) = Run("scan", "models");
+        Assert.True(code == 0, stdout);
+        Assert.Contains(" : warning MG3010:", stdout, StringComparison.Ordinal);
+
+        Assert.Equal(1, Run("scan", "models", "--fail-on", "warning").Code);
+        Assert.Equal(1, Run("scan", "models", "--fail-on", "note").Code);
+        Assert.Equal(1, Run("scan", "models", "--warnaserror").Code);
+        Assert.Equal(1, Run("scan", "models", "--warnaserror=MG3010").Code);
+        Assert.Equal(0, Run("scan", "models", "--warnaserror=MG3010", "--warnnotaserror=MG3010").Code);
+        Assert.Equal(0, Run("scan", "models", "--fail-on", "warning", "--no-warn", "MG3010").Code);
+    }
+
+    [Fact]
+    public void EditorConfigBesideTheFilesAndAllowlistsApply()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "models", "legacy"));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "custom.pkl"), TestPickles.Custom);
+        File.WriteAllBytes(Path.Combine(_dir, "models", "legacy", "custom.pkl"), TestPickles.Custom);
+        File.WriteAllText(Path.Combine(_dir, ".editorconfig"), "root = true\n\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\n");
+        File.WriteAllText(Path.Combine(_dir, "models", "legacy", ".editorconfig"), "[*.pkl]\ndotnet_diagnostic.MG1002.severity = none\n");
+
+        var (code, stdout, _) = Run("scan", "models");
+        Assert.True(code == 0, stdout);
+        Assert.Contains($"{Path.Combine("models", "custom.pkl")} : warning MG1002:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.Combine("legacy", "custom.pkl"), stdout, StringComparison.Ordinal);
+
+        Assert.Equal(1, Run("scan", "models", "--fail-on", "warning").Code);
+        Assert.Equal(0, Run("scan", "models", "--fail-on", "warning", "--allow", "mypkg.layers.Custom").Code);
+        File.WriteAllText(Path.Combine(_dir, "allowed.txt"), "# our layers\nmypkg.layers.Custom  # the custom layer\n");
+        Assert.Equal(0, Run("scan", "models", "--fail-on", "warning", "--allowlist", "allowed.txt").Code);
+    }
+
+    [Fact]
+    public void SymlinkLoopsAreWalkedOnceAndAFifoIsReportedWithoutBlocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.Combine(_dir, "models"));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "good.pt"), TorchCheckpointWriter.Benign());
+        Directory.CreateSymbolicLink(Path.Combine(_dir, "models", "loop"), Path.Combine(_dir, "models"));
+        var fifo = Path.Combine(_dir, "models", "pipe");
+        var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+
+        var (code, stdout, _) = Run("scan", "models", "--format", "json");
+
+        Assert.True(code == 1, stdout);
+        using var document = JsonDocument.Parse(stdout);
+        var findings = document.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        var finding = Assert.Single(findings);
+        Assert.Equal(Path.Combine("models", "pipe"), finding.GetProperty("file").GetString());
+        Assert.Equal("MG9002", finding.GetProperty("rule").GetString());
+        Assert.Equal(2, document.RootElement.GetProperty("summary").GetProperty("files").GetInt32());
+    }
+
+    [Fact]
+    public void AReportThatCannotBeWrittenExitsWith3()
+    {
+        WriteEvilAndGood();
+        File.WriteAllText(Path.Combine(_dir, "occupied"), "a file, not a folder");
+
+        var (code, _, stderr) = Run("scan", "models", "--format", "sarif", "--output", "occupied/modelguard.sarif");
+
+        Assert.Equal(3, code);
+        Assert.Contains("cannot be written", stderr, StringComparison.Ordinal);
+    }
+
+    private void WriteEvilAndGood()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "models"));
         File.WriteAllBytes(Path.Combine(_dir, "models", "evil.pt"), TorchCheckpointWriter.Malicious());
-
-        var (code, stdout, _) = Run("scan", _dir);
-
-        Assert.True(code == 1, stdout);
-        Assert.Contains($"{Path.Combine(_dir, "models", "evil.pt")} : error MG1001:", stdout, StringComparison.Ordinal);
+        File.WriteAllBytes(Path.Combine(_dir, "models", "good.pt"), TorchCheckpointWriter.Benign());
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    private (int Code, string Stdout, string Stderr) Run(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = CommandLine.Run(args, stdout, stderr);
+        var code = CommandLine.Run(args, stdout, stderr, stderrIsTerminal: false, workingDirectory: _dir);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -18,10 +18,7 @@ namespace ModelGuard.IntegrationTests;
 [Collection(PackageCollection.Name)]
 public sealed class ConfigurationEndToEndTests
 {
-    private static readonly byte[] CustomPickle = new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray();
     private static readonly byte[] OtherThingPickle = new PickleWriter().Proto(2).Global("other", "Thing").EmptyTuple().NewObj().Stop().ToArray();
-    private static readonly byte[] EvilPickle = new PickleWriter().Proto(2).CallWithString("os", "system", "echo pwned").Stop().ToArray();
-    private static readonly byte[] TruncatedPickle = { 0x80, 0x02, (byte)'X', 0xff, 0xff, 0x00, 0x00, (byte)'a' };
 
     private readonly PackageFixture _fixture;
 
@@ -35,20 +32,20 @@ public sealed class ConfigurationEndToEndTests
             .SetProperty("NoWarn", "$(NoWarn);MG1003")
             .SetProperty("WarningsAsErrors", "$(WarningsAsErrors);MG1003")
             .SetProperty("ModelGuardErrorLog", "modelguard.sarif")
-            .AddFile("None", "broken.pkl", TruncatedPickle)
+            .AddFile("None", "broken.pkl", TestPickles.Truncated)
             // Root .editorconfig: MG1002 is a warning for *.pkl ...
             .WriteFile(".editorconfig", "root = true\n\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\n")
-            .AddFile("None", "models/custom.pkl", CustomPickle)
+            .AddFile("None", "models/custom.pkl", TestPickles.Custom)
             // ... but models/legacy/ has its own .editorconfig that turns it off there only.
             .WriteFile("models/legacy/.editorconfig", "[*.pkl]\ndotnet_diagnostic.MG1002.severity = none\n")
-            .AddFile("None", "models/legacy/custom.pkl", CustomPickle)
+            .AddFile("None", "models/legacy/custom.pkl", TestPickles.Custom)
             // A global config: loses to the .editorconfig entries above, applies where none names MG1002 (*.pickle).
             .WriteFile(".globalconfig", "is_global = true\ndotnet_diagnostic.MG1002.severity = suggestion\n")
-            .AddFile("None", "data/custom.pickle", CustomPickle)
+            .AddFile("None", "data/custom.pickle", TestPickles.Custom)
             // A category-wide key: applies to MG1001 here, but not to MG1002, which the global config names.
             .WriteFile("bulk/.editorconfig", "[*]\ndotnet_analyzer_diagnostic.category-ModelGuard.Pickle.severity = warning\n")
-            .AddFile("None", "bulk/evil.pickle", EvilPickle)
-            .AddFile("None", "bulk/custom.pickle", CustomPickle);
+            .AddFile("None", "bulk/evil.pickle", TestPickles.Evil)
+            .AddFile("None", "bulk/custom.pickle", TestPickles.Custom);
 
         var build = await project.BuildAsync();
 
@@ -77,9 +74,9 @@ public sealed class ConfigurationEndToEndTests
             .SetProperty("TreatWarningsAsErrors", "true")
             .SetProperty("WarningsNotAsErrors", "$(WarningsNotAsErrors);MG1003")
             .WriteFile(".editorconfig", "root = true\n\n[*.pkl]\ndotnet_diagnostic.MG1002.severity = warning\ndotnet_diagnostic.MG1003.severity = warning\n\n[*.bin]\ndotnet_diagnostic.MG1001.severity = nonee\n")
-            .AddFile("None", "custom.pkl", CustomPickle)
-            .AddFile("None", "broken.pkl", TruncatedPickle)
-            .AddFile("None", "evil.bin", EvilPickle)
+            .AddFile("None", "custom.pkl", TestPickles.Custom)
+            .AddFile("None", "broken.pkl", TestPickles.Truncated)
+            .AddFile("None", "evil.bin", TestPickles.Evil)
             .BuildAsync();
 
         Assert.True(build.ExitCode != 0, "The build should fail. " + build.Describe());
@@ -98,8 +95,8 @@ public sealed class ConfigurationEndToEndTests
             .AddItem("""<ModelGuardAllowedGlobal Include="mypkg.layers.Custom" />""")
             .AddItem("""<ModelGuardAllowedGlobal Include="os.system" />""")
             .SetProperty("ModelGuardErrorLog", "reports/modelguard.sarif")
-            .AddFile("None", "custom.pkl", CustomPickle)
-            .AddFile("None", "evil.pkl", EvilPickle)
+            .AddFile("None", "custom.pkl", TestPickles.Custom)
+            .AddFile("None", "evil.pkl", TestPickles.Evil)
             .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious())
             .WriteFile("keyed/.editorconfig", "[*.pkl]\nmodelguard_allowed_globals = other.Thing\n")
             .AddFile("None", "keyed/thing.pkl", OtherThingPickle)
@@ -167,7 +164,7 @@ public sealed class ConfigurationEndToEndTests
     {
         // The task keeps the resolved configuration in its cache; an edit to a configuration file must still apply on the next build.
         var project = _fixture.CreateProject("config-edits")
-            .AddFile("None", "models/custom.pkl", CustomPickle);
+            .AddFile("None", "models/custom.pkl", TestPickles.Custom);
         File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "models", "custom.pkl"), DateTime.UtcNow.AddHours(-1));
 
         var first = await project.BuildAsync();
@@ -203,10 +200,10 @@ public sealed class ConfigurationEndToEndTests
         var build = await _fixture.CreateProject("patterns")
             .SetProperty("ModelGuardInclude", "models/**;data/*.pkl")
             .SetProperty("ModelGuardExclude", "models/fixtures/**")
-            .AddFile("None", "models/evil.pkl", EvilPickle)
-            .AddFile("None", "./data/evil.pkl", EvilPickle)
-            .AddFile("None", "models/fixtures/evil.pkl", EvilPickle)
-            .AddFile("None", "other/evil.pkl", EvilPickle)
+            .AddFile("None", "models/evil.pkl", TestPickles.Evil)
+            .AddFile("None", "./data/evil.pkl", TestPickles.Evil)
+            .AddFile("None", "models/fixtures/evil.pkl", TestPickles.Evil)
+            .AddFile("None", "other/evil.pkl", TestPickles.Evil)
             .BuildAsync();
 
         Assert.True(build.ExitCode != 0, build.Describe());

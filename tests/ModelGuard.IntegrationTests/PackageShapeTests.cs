@@ -33,8 +33,10 @@ public sealed class PackageShapeTests
             "build/ModelGuard.targets",
             "tasks/net8.0/ModelGuard.Tasks.dll",
             "tasks/net8.0/ModelGuard.Engine.dll",
+            "tasks/net8.0/ModelGuard.Hosting.dll",
             "tasks/net472/ModelGuard.Tasks.dll",
             "tasks/net472/ModelGuard.Engine.dll",
+            "tasks/net472/ModelGuard.Hosting.dll",
             "tasks/net472/System.Memory.dll",
             "tasks/net8.0/Microsoft.CodeAnalysis.dll",
             "tasks/net472/Microsoft.CodeAnalysis.dll",
@@ -72,7 +74,7 @@ public sealed class PackageShapeTests
         {
             using var pe = new PEReader(new MemoryStream(bytes));
             using var ilPe = new PEReader(new MemoryStream(il[name]));
-            if (name is "ModelGuard.Tasks.dll" or "ModelGuard.Engine.dll")
+            if (name is "ModelGuard.Tasks.dll" or "ModelGuard.Engine.dll" or "ModelGuard.Hosting.dll")
             {
                 // Precompiled for linux-x64 (the machine type of a Linux image is AMD64 xor 0x7B79), from the very same IL.
                 Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, name + " is not a ReadyToRun image");

@@ -7,7 +7,7 @@ using Microsoft.Build.Utilities;
 using ModelGuard.Engine.Scanning;
 using ModelGuard.IntegrationTests.Infrastructure;
 using ModelGuard.Tasks;
-using ModelGuard.Tasks.Caching;
+using ModelGuard.Hosting.Caching;
 using ModelGuard.TestSupport;
 
 namespace ModelGuard.IntegrationTests;
@@ -33,6 +33,24 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Assert.Equal("models/missing.pt", error.File);
         Assert.Equal("https://github.com/modelguard/modelguard/blob/main/docs/rules/MG9002.md", error.HelpLink);
         Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("ModelGuard: scanned 1 file(s) (0 bytes, 0 from cache): 1 error(s), 0 warning(s), 0 message(s), 0 hidden or suppressed in ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HelpLinksFollowModelGuardHelpLinkBaseAndABadOneIsReported()
+    {
+        var task = NewTask(Item("models/missing.pt"));
+        task.HelpLinkBase = "https://docs.internal.example/modelguard/rules";
+
+        Assert.False(task.Execute());
+        Assert.Equal("https://docs.internal.example/modelguard/rules/MG9002.md", Assert.Single(_engine.Errors).HelpLink);
+
+        _engine.Errors.Clear();
+        _engine.Warnings.Clear();
+        task = NewTask(Item("models/missing.pt"));
+        task.HelpLinkBase = "docs/rules";
+        Assert.False(task.Execute());
+        Assert.Equal("https://github.com/modelguard/modelguard/blob/main/docs/rules/MG9002.md", Assert.Single(_engine.Errors).HelpLink);
+        Assert.Contains(_engine.Warnings, w => w.Code == "MG9004" && w.Message!.Contains("ModelGuardHelpLinkBase 'docs/rules'", StringComparison.Ordinal));
     }
 
     [Fact]

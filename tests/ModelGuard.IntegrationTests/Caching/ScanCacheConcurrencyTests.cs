@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using ModelGuard.Tasks.Caching;
+using ModelGuard.Hosting.Caching;
 
 namespace ModelGuard.IntegrationTests.Caching;
 

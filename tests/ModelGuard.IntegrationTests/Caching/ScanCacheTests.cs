@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using ModelGuard.Tasks.Caching;
+using ModelGuard.Hosting.Caching;
 
 namespace ModelGuard.IntegrationTests.Caching;
 

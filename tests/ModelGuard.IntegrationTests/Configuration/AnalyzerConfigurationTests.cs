@@ -3,8 +3,8 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Caching;
-using ModelGuard.Tasks.Configuration;
+using ModelGuard.Hosting.Caching;
+using ModelGuard.Hosting.Configuration;
 
 namespace ModelGuard.IntegrationTests.Configuration;
 

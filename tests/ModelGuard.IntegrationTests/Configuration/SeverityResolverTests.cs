@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Configuration;
+using ModelGuard.Hosting.Configuration;
 
 namespace ModelGuard.IntegrationTests.Configuration;
 

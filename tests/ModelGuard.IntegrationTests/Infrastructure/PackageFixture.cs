@@ -15,6 +15,7 @@ public sealed class PackageFixture : IAsyncLifetime
     /// <summary>The version the tests pack and reference; never published.</summary>
     public const string Version = "0.0.0-e2e";
 
+    private readonly System.Threading.SemaphoreSlim _toolGate = new(1, 1);
     private int _projectCounter;
 
     public PackageFixture()
@@ -46,15 +47,7 @@ public sealed class PackageFixture : IAsyncLifetime
 
         // --artifacts-path keeps this Release build out of the repository's bin/ and obj/ (and its restore out of
         // obj/project.assets.json), so packing never disturbs the developer's own build.
-        PackResult = await ProcessRunner.RunAsync(
-            ProcessRunner.DotnetPath,
-            new[]
-            {
-                "pack", RepoPaths.TasksProject, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo",
-                "--artifacts-path", Path.Combine(Root, "artifacts"), "-nodeReuse:false", "--disable-build-servers",
-                "-p:UseSharedCompilation=false",
-            },
-            RepoPaths.Root).ConfigureAwait(false);
+        PackResult = await PackAsync(RepoPaths.TasksProject).ConfigureAwait(false);
 
         if (PackResult.ExitCode != 0 || !File.Exists(PackagePath))
         {
@@ -62,8 +55,47 @@ public sealed class PackageFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Packs the <c>modelguard</c> dotnet tool (ModelGuard.Cli) into <see cref="Feed"/> the first time a test asks, the same way as
+    /// the build package; the tests that need it share the one pack.
+    /// </summary>
+    public async Task<string> PackToolAsync()
+    {
+        await _toolGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var package = Path.Combine(Feed, $"ModelGuard.Cli.{Version}.nupkg");
+            if (!File.Exists(package))
+            {
+                var pack = await PackAsync(RepoPaths.CliProject).ConfigureAwait(false);
+                if (pack.ExitCode != 0 || !File.Exists(package))
+                {
+                    throw new InvalidOperationException($"Packing the modelguard tool failed. {pack.Describe()}");
+                }
+            }
+
+            return package;
+        }
+        finally
+        {
+            _toolGate.Release();
+        }
+    }
+
+    private Task<ProcessResult> PackAsync(string project)
+        => ProcessRunner.RunAsync(
+            ProcessRunner.DotnetPath,
+            new[]
+            {
+                "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo",
+                "--artifacts-path", Path.Combine(Root, "artifacts"), "-nodeReuse:false", "--disable-build-servers",
+                "-p:UseSharedCompilation=false",
+            },
+            RepoPaths.Root);
+
     public Task DisposeAsync()
     {
+        _toolGate.Dispose();
         if (Environment.GetEnvironmentVariable("MODELGUARD_KEEP_E2E") is null or "" or "0")
         {
             try

@@ -13,6 +13,8 @@ internal static class RepoPaths
 
     public static string TasksProject => Path.Combine(Root, "src", "ModelGuard.Tasks", "ModelGuard.Tasks.csproj");
 
+    public static string CliProject => Path.Combine(Root, "src", "ModelGuard.Cli", "ModelGuard.Cli.csproj");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

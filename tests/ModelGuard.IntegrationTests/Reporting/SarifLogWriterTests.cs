@@ -2,8 +2,8 @@ using System.Linq;
 using System.Text.Json;
 using ModelGuard.Engine.Rules;
 using ModelGuard.IntegrationTests.Infrastructure;
-using ModelGuard.Tasks.Configuration;
-using ModelGuard.Tasks.Reporting;
+using ModelGuard.Hosting.Configuration;
+using ModelGuard.Hosting.Reporting;
 
 namespace ModelGuard.IntegrationTests.Reporting;
 

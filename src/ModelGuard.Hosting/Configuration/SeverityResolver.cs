@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using ModelGuard.Engine.Rules;
 
-namespace ModelGuard.Tasks.Configuration;
+namespace ModelGuard.Hosting.Configuration;
 
 /// <summary>How a finding is shown after configuration.</summary>
 internal enum ReportLevel

@@ -5,9 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Caching;
+using ModelGuard.Hosting.Caching;
 
-namespace ModelGuard.Tasks.Configuration;
+namespace ModelGuard.Hosting.Configuration;
 
 /// <summary>One configuration file to combine: its text, or why it could not be read.</summary>
 internal sealed class ConfigFileInput

@@ -4,9 +4,9 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Caching;
+using ModelGuard.Hosting.Caching;
 
-namespace ModelGuard.Tasks.Configuration;
+namespace ModelGuard.Hosting.Configuration;
 
 /// <summary>
 /// What the analyzer configuration (.editorconfig files and global configs, combined by Roslyn's <c>AnalyzerConfigSet</c>) says

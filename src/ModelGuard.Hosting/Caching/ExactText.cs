@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace ModelGuard.Tasks.Caching;
+namespace ModelGuard.Hosting.Caching;
 
 /// <summary>
 /// Strings as their UTF-16 code units, length first. <see cref="BinaryWriter.Write(string)"/> encodes UTF-8, which maps every

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
-using ModelGuard.Tasks.Configuration;
+using ModelGuard.Hosting.Configuration;
 
-namespace ModelGuard.Tasks.Caching;
+namespace ModelGuard.Hosting.Caching;
 
 /// <summary>One raw finding as the engine reported it, before any severity configuration.</summary>
 internal sealed class CachedFinding
@@ -184,7 +184,8 @@ internal sealed class ScanCache
 
     private static void Replace(string source, string destination)
     {
-#if NETFRAMEWORK
+        // netstandard2.0 has no File.Move(overwrite): File.Replace is an atomic rename on .NET (Unix and Windows) and
+        // ReplaceFile on .NET Framework; it needs an existing destination, which a first build does not have.
         if (File.Exists(destination))
         {
             File.Replace(source, destination, destinationBackupFileName: null, ignoreMetadataErrors: true);
@@ -192,9 +193,6 @@ internal sealed class ScanCache
         }
 
         File.Move(source, destination);
-#else
-        File.Move(source, destination, overwrite: true);
-#endif
     }
 
     private byte[] Serialize()

@@ -1,7 +1,7 @@
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Configuration;
+using ModelGuard.Hosting.Configuration;
 
-namespace ModelGuard.Tasks.Reporting;
+namespace ModelGuard.Hosting.Reporting;
 
 /// <summary>A finding (a model's or the configuration's) with the level configuration gave it.</summary>
 internal sealed class ReportedFinding

@@ -4,7 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelGuard.Engine.Rules;
 
-namespace ModelGuard.Tasks.Configuration;
+namespace ModelGuard.Hosting.Configuration;
 
 /// <summary>A problem in the configuration itself (MG9003, MG9004), located in a configuration file when it is known.</summary>
 internal sealed class ConfigProblem

@@ -4,9 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ModelGuard.Engine.Rules;
-using ModelGuard.Tasks.Configuration;
+using ModelGuard.Hosting.Configuration;
 
-namespace ModelGuard.Tasks.Reporting;
+namespace ModelGuard.Hosting.Reporting;
 
 /// <summary>
 /// Writes a SARIF 2.1.0 log of one build's findings.
@@ -24,8 +24,9 @@ internal static class SarifLogWriter
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
-    public static string Render(IReadOnlyList<ReportedFinding> findings, string toolVersion)
+    public static string Render(IReadOnlyList<ReportedFinding> findings, string toolVersion, HelpLinks? helpLinks = null)
     {
+        helpLinks ??= HelpLinks.Default;
         var rules = RuleCatalog.All;
         var ruleIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rules.Count; i++)
@@ -42,7 +43,7 @@ internal static class SarifLogWriter
         json.Name("tool").BeginObject().Name("driver").BeginObject()
             .Property("name", "ModelGuard")
             .Property("version", toolVersion)
-            .Property("informationUri", InformationUri)
+            .Property("informationUri", helpLinks.InformationUri)
             .Name("rules").BeginArray();
         foreach (var rule in rules)
         {
@@ -51,7 +52,7 @@ internal static class SarifLogWriter
                 .Property("name", rule.Name)
                 .Name("shortDescription").BeginObject().Property("text", rule.Title).EndObject()
                 .Name("fullDescription").BeginObject().Property("text", rule.Description).EndObject()
-                .Property("helpUri", rule.HelpLink.AbsoluteUri)
+                .Property("helpUri", helpLinks.For(rule))
                 .Name("defaultConfiguration").BeginObject().Property("level", DefaultLevel(rule)).EndObject()
                 .Name("properties").BeginObject().Property("category", rule.Category).EndObject()
                 .EndObject();
@@ -71,7 +72,7 @@ internal static class SarifLogWriter
         return json.ToString() + "\n";
     }
 
-    public static void Write(string path, IReadOnlyList<ReportedFinding> findings, string toolVersion)
+    public static void Write(string path, IReadOnlyList<ReportedFinding> findings, string toolVersion, HelpLinks? helpLinks = null)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -79,17 +80,7 @@ internal static class SarifLogWriter
             Directory.CreateDirectory(directory);
         }
 
-        File.WriteAllText(path, Render(findings, toolVersion), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-    }
-
-    /// <summary>The project's home page: the help links' repository.</summary>
-    internal static string InformationUri
-    {
-        get
-        {
-            var index = RuleCatalog.HelpLinkBase.IndexOf("/blob/", StringComparison.Ordinal);
-            return index > 0 ? RuleCatalog.HelpLinkBase.Substring(0, index) : RuleCatalog.HelpLinkBase;
-        }
+        File.WriteAllText(path, Render(findings, toolVersion, helpLinks), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
     }
 
     private static void WriteResult(JsonWriter json, ReportedFinding finding, Dictionary<string, int> ruleIndex)
@@ -149,7 +140,8 @@ internal static class SarifLogWriter
         json.EndObject();
     }
 
-    private static string Justification(ReportedFinding finding) => finding.Decision.Source switch
+    /// <summary>Which setting turned <paramref name="finding"/> off.</summary>
+    internal static string Justification(ReportedFinding finding) => finding.Decision.Source switch
     {
         SeveritySource.NoWarn => $"{finding.Rule.Id} is in the project's NoWarn",
         SeveritySource.ItemNoWarn => $"{finding.Rule.Id} is in the item's ModelGuardNoWarn metadata",
@@ -160,7 +152,8 @@ internal static class SarifLogWriter
         _ => "turned off by configuration",
     };
 
-    private static string Level(ReportLevel level) => level switch
+    /// <summary>The SARIF level of a finding shown at <paramref name="level"/>.</summary>
+    internal static string Level(ReportLevel level) => level switch
     {
         ReportLevel.Error => "error",
         ReportLevel.Warning => "warning",
@@ -168,7 +161,8 @@ internal static class SarifLogWriter
         _ => "none",
     };
 
-    private static string DefaultLevel(RuleDescriptor rule) => rule.DefaultSeverity switch
+    /// <summary>The SARIF level of <paramref name="rule"/>'s default severity.</summary>
+    internal static string DefaultLevel(RuleDescriptor rule) => rule.DefaultSeverity switch
     {
         RuleSeverity.Error => "error",
         RuleSeverity.Warning => "warning",

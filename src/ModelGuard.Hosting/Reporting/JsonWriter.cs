@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace ModelGuard.Tasks.Reporting;
+namespace ModelGuard.Hosting.Reporting;
 
 /// <summary>
 /// A minimal, indented JSON writer: enough for a SARIF log, and no dependency (System.Text.Json would add assemblies whose versions
@@ -52,7 +52,18 @@ internal sealed class JsonWriter
         return this;
     }
 
+    public JsonWriter Null()
+    {
+        BeforeValue();
+        _text.Append("null");
+        return this;
+    }
+
     public JsonWriter Property(string name, string value) => Name(name).String(value);
+
+    public JsonWriter Property(string name, string? value, bool nullable) => value is null && nullable ? Name(name).Null() : Name(name).String(value ?? string.Empty);
+
+    public JsonWriter Property(string name, long? value) => value is { } number ? Name(name).Number(number) : Name(name).Null();
 
     public JsonWriter Property(string name, long value) => Name(name).Number(value);
 

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ModelGuard.Engine.Scanning;
+using ModelGuard.Hosting.Configuration;
+using ModelGuard.Hosting.Reporting;
+using ModelGuard.Hosting.Scanning;
+
+namespace ModelGuard.Cli;
+
+/// <summary>
+/// <c>modelguard scan</c>: the build's scan (<see cref="ScanRun"/>: the same configuration, allowlists, severities and SARIF
+/// writer) over files and folders, reported in the format asked for.
+/// </summary>
+internal static class ScanCommand
+{
+    public static int Run(ScanSettings settings, string workingDirectory, TextWriter stdout, TextWriter stderr, bool showProgress)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var scanStartUtc = DateTime.UtcNow;
+
+        // Unlike the build, where a bad property is reported as MG9004 and the default applies, a bad option is a usage error.
+        var maxScanTime = ScanRun.ParseMaxScanTime(settings.MaxScanTime, "--max-scan-time", out var problem);
+        var helpLinks = HelpLinks.Parse(settings.HelpLinkBase, "--help-link-base", out var linkProblem);
+        if ((problem ?? linkProblem) is { } usage)
+        {
+            stderr.WriteLine("modelguard: " + usage);
+            return ExitCodes.UsageError;
+        }
+
+        var targets = FileWalker.Expand(settings.Paths, workingDirectory);
+        var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
+        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals, maxScanTime);
+        using (var progress = showProgress ? new ScanProgress(stderr, targets) : null)
+        {
+            ScanRun.ScanAll(targets, cache: null, scanStartUtc, progress is null ? null : progress.Scanned);
+        }
+
+        var resolver = new SeverityResolver(
+            string.Join(";", settings.NoWarn),
+            string.Join(";", settings.WarningsAsErrors),
+            string.Join(";", settings.WarningsNotAsErrors),
+            settings.TreatWarningsAsErrors);
+        var reported = ScanRun.Resolve(targets, configuration, resolver, Array.Empty<string>(), path => FileWalker.DisplayPathOf(path, workingDirectory));
+
+        var report = settings.Format switch
+        {
+            ReportFormat.Json => JsonReportWriter.Render(reported, targets.Count, EngineInfo.Version, helpLinks),
+            ReportFormat.Sarif => SarifLogWriter.Render(reported, EngineInfo.Version, helpLinks),
+            ReportFormat.GitHub => GitHubAnnotations.Render(reported, helpLinks),
+            _ => TextReport.Render(reported, helpLinks),
+        };
+        var summary = Summary(targets, reported, stopwatch.ElapsedMilliseconds);
+        if (settings.Format == ReportFormat.Text && settings.Output is null && !settings.Quiet)
+        {
+            report += summary + "\n";
+        }
+
+        if (!TryWrite(report, settings.Output, stdout, stderr))
+        {
+            return ExitCodes.InternalFailure;
+        }
+
+        // Machine-readable output stays parseable: its summary goes to standard error.
+        if (!settings.Quiet && (settings.Format != ReportFormat.Text || settings.Output is not null))
+        {
+            stderr.WriteLine(summary);
+        }
+
+        return reported.Any(f => Fails(f.Decision.Level, settings.FailOn)) ? ExitCodes.Findings : ExitCodes.Clean;
+    }
+
+    private static bool Fails(ReportLevel level, FailLevel failOn) => failOn switch
+    {
+        FailLevel.Note => level >= ReportLevel.Info,
+        FailLevel.Warning => level >= ReportLevel.Warning,
+        _ => level >= ReportLevel.Error,
+    };
+
+    private static bool TryWrite(string report, string? output, TextWriter stdout, TextWriter stderr)
+    {
+        if (output is null)
+        {
+            stdout.Write(report);
+            return true;
+        }
+
+        try
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(output));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            File.WriteAllText(output, report, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            stderr.WriteLine($"modelguard: the report '{output}' cannot be written ({ex.Message})");
+            return false;
+        }
+    }
+
+    private static string Summary(List<ScanTarget> targets, List<ReportedFinding> reported, long elapsedMs)
+    {
+        int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
+        return string.Format(
+            CultureInfo.InvariantCulture,
+            "ModelGuard: scanned {0} file(s) ({1:N0} bytes): {2} error(s), {3} warning(s), {4} message(s), {5} hidden or suppressed in {6} ms",
+            targets.Count,
+            targets.Sum(t => Math.Max(t.Length, 0)),
+            Count(ReportLevel.Error),
+            Count(ReportLevel.Warning),
+            Count(ReportLevel.Info),
+            Count(ReportLevel.Hidden) + Count(ReportLevel.Suppressed),
+            elapsedMs);
+    }
+}

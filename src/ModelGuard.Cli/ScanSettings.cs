@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+
+namespace ModelGuard.Cli;
+
+/// <summary>The report formats of <c>modelguard scan</c>.</summary>
+internal enum ReportFormat
+{
+    /// <summary><c>path : error MG1001: message [help link]</c>, MSBuild's shape.</summary>
+    Text,
+
+    /// <summary>The documented JSON report (docs/json-report.md).</summary>
+    Json,
+
+    /// <summary>SARIF 2.1.0, as the build writes with <c>ModelGuardErrorLog</c>.</summary>
+    Sarif,
+
+    /// <summary>GitHub Actions workflow commands (<c>::error file=…,title=MG1001::…</c>).</summary>
+    GitHub,
+}
+
+/// <summary>What <c>modelguard scan</c> was asked to do (parsed by <see cref="ScanArguments"/>).</summary>
+internal sealed class ScanSettings
+{
+    public List<string> Paths { get; } = new();
+
+    public ReportFormat Format { get; set; } = ReportFormat.Text;
+
+    public string? Output { get; set; }
+
+    /// <summary>Globals from <c>--allow</c> and the <c>--allowlist</c> files.</summary>
+    public List<string> AllowedGlobals { get; } = new();
+
+    /// <summary>Extra .editorconfig or global config files (<c>--config</c>), like the build's <c>@(EditorConfigFiles)</c>.</summary>
+    public List<string> ConfigFiles { get; } = new();
+
+    public List<string> NoWarn { get; } = new();
+
+    public List<string> WarningsAsErrors { get; } = new();
+
+    public List<string> WarningsNotAsErrors { get; } = new();
+
+    public bool TreatWarningsAsErrors { get; set; }
+
+    public string? MaxScanTime { get; set; }
+
+    public string? HelpLinkBase { get; set; }
+
+    /// <summary>The lowest level that fails the run (exit code 1).</summary>
+    public FailLevel FailOn { get; set; } = FailLevel.Error;
+
+    public bool Quiet { get; set; }
+}
+
+/// <summary><c>--fail-on</c>.</summary>
+internal enum FailLevel
+{
+    Note,
+    Warning,
+    Error,
+}

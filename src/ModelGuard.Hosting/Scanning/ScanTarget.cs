@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using ModelGuard.Engine.Findings;
+using ModelGuard.Engine.Scanning;
+using ModelGuard.Hosting.Configuration;
+
+namespace ModelGuard.Hosting.Scanning;
+
+/// <summary>One file to scan (an item of the build, or a file the command line found), and what its scan found.</summary>
+internal sealed class ScanTarget
+{
+    public ScanTarget(string fullPath, string displayPath, HashSet<string> noWarn)
+    {
+        FullPath = fullPath;
+        DisplayPath = displayPath;
+        NoWarn = noWarn;
+    }
+
+    public string FullPath { get; }
+
+    /// <summary>The path diagnostics show (relative to the project or the working directory when the file is under it).</summary>
+    public string DisplayPath { get; }
+
+    /// <summary>Rule IDs suppressed for this file only (the item's <c>ModelGuardNoWarn</c>).</summary>
+    public HashSet<string> NoWarn { get; }
+
+    /// <summary>Why the path cannot be resolved (reported as MG9002), or null.</summary>
+    public string? InvalidPath { get; set; }
+
+    public FileSettings Settings { get; set; } = FileSettings.Empty;
+
+    public ModelScanner? Scanner { get; set; }
+
+    public string OptionsFingerprint { get; set; } = string.Empty;
+
+    /// <summary>Size in bytes, or -1 when the file cannot be seen (the scan then reports why).</summary>
+    public long Length { get; private set; } = -1;
+
+    public long LastWriteTicksUtc { get; private set; }
+
+    public string Format { get; set; } = nameof(ContentFormat.Unknown);
+
+    public IReadOnlyList<Finding> Findings { get; set; } = Array.Empty<Finding>();
+
+    public bool FromCache { get; set; }
+
+    public bool Cacheable { get; set; }
+
+    public void Stat()
+    {
+        try
+        {
+            var info = new FileInfo(FullPath);
+            if (info.Exists)
+            {
+                Length = info.Length;
+                LastWriteTicksUtc = info.LastWriteTimeUtc.Ticks;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            Length = -1;
+        }
+    }
+
+    public bool IsUnchangedOnDisk()
+    {
+        try
+        {
+            var info = new FileInfo(FullPath);
+            return info.Exists && info.Length == Length && info.LastWriteTimeUtc.Ticks == LastWriteTicksUtc;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}
