@@ -1,8 +1,9 @@
 using System;
 using System.IO;
 using System.Threading;
+using ModelGuard.Engine.Integrity;
 
-namespace ModelGuard.Engine.Integrity;
+namespace ModelGuard.Hosting.Integrity;
 
 /// <summary>
 /// Reads and replaces a lock file on disk. Replacing is atomic (a temporary file in the same folder renamed over the old one),
