@@ -26,7 +26,7 @@ public static partial class RuleCatalog
         + "machine that loads the model. No legitimate model file needs these imports.",
         "Do not ship the file. Obtain the model from a trusted source, or convert it to a format that cannot carry code (safetensors, ONNX) "
         + "in an isolated environment. If you wrote the pickle yourself, remove the object that reduces to this callable.",
-        "models/evil.pt : error MG1001: in 'archive/data.pkl' at offset 2: imports os.system with GLOBAL, which runs shell commands or starts processes; it is called by REDUCE at offset 25")
+        "models/evil.pt : error MG1001: in 'archive/data.pkl' at offset 2: loading the file would run shell commands or start processes: it calls os.system (imported with GLOBAL) with REDUCE at offset 25")
     {
         Cause = "A pickle imports a callable that can run code, start processes or reach the file system or network when the model is loaded.",
         ShippedIn = FirstRelease,

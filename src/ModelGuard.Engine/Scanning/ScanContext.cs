@@ -38,6 +38,16 @@ internal sealed class ScanContext
 
     private int _torchScriptDepth;
 
+    /// <summary>How many nested loads (<c>torch.storage._load_from_bytes</c> bytes) enclose the content being scanned.</summary>
+    public int NestedLoadDepth { get; private set; }
+
+    /// <summary>Marks the content scanned until disposal as the bytes of a nested load, one level deeper.</summary>
+    public IDisposable EnterNestedLoad()
+    {
+        NestedLoadDepth++;
+        return new NestedLoadScope(this);
+    }
+
     /// <summary>Marks the members scanned until disposal as TorchScript content (when <paramref name="enter"/> is set).</summary>
     public IDisposable EnterTorchScript(bool enter)
     {
@@ -67,6 +77,22 @@ internal sealed class ScanContext
             if (_context is not null)
             {
                 _context._torchScriptDepth--;
+                _context = null;
+            }
+        }
+    }
+
+    private sealed class NestedLoadScope : IDisposable
+    {
+        private ScanContext? _context;
+
+        public NestedLoadScope(ScanContext context) => _context = context;
+
+        public void Dispose()
+        {
+            if (_context is not null)
+            {
+                _context.NestedLoadDepth--;
                 _context = null;
             }
         }

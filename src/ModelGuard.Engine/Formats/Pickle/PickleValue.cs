@@ -46,6 +46,39 @@ internal sealed class TextValue : PickleValue
     public override string Describe() => "str";
 }
 
+/// <summary>A bytes payload kept because a nested loader may read it (see <see cref="PickleDisassembler.CaptureBudget"/>).</summary>
+internal sealed class BytesValue : PickleValue
+{
+    public BytesValue(byte[] data, long offset)
+    {
+        Data = data;
+        Offset = offset;
+    }
+
+    public byte[] Data { get; }
+
+    /// <summary>Offset of the opcode that pushed the bytes (or of the call that made them).</summary>
+    public long Offset { get; }
+
+    public override string Describe() => "bytes";
+}
+
+/// <summary>A str too long to be a name, kept as its UTF-8 bytes because a nested loader may read it once encoded (protocol 2 bytes).</summary>
+internal sealed class LongTextValue : PickleValue
+{
+    public LongTextValue(byte[] utf8, long offset)
+    {
+        Utf8 = utf8;
+        Offset = offset;
+    }
+
+    public byte[] Utf8 { get; }
+
+    public long Offset { get; }
+
+    public override string Describe() => "a long str";
+}
+
 /// <summary>An int small enough to matter (extension codes).</summary>
 internal sealed class IntValue : PickleValue
 {
@@ -215,12 +248,21 @@ internal sealed class DictValue : PickleValue
     public static readonly IReadOnlyList<string> ReadBackKeys = Keys;
 
     private KeyValuePair<string, PickleValue>[]? _kept;
+    private string? _dunderKey;
     private int _keptCount;
     private int _setCount;
     private bool _untracked;
 
+    /// <summary>The first str key that is a dunder name (<c>__class__</c>): setattr with it rewires the object, not its data.</summary>
+    public string? DunderKey => _dunderKey;
+
     public void Set(PickleValue key, PickleValue value)
     {
+        if (_dunderKey is null && key is TextValue named && PythonNames.IsDunder(named.Text))
+        {
+            _dunderKey = named.Text;
+        }
+
         if (_untracked)
         {
             return;
