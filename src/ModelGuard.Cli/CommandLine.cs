@@ -23,12 +23,14 @@ internal static class CommandLine
     /// <summary>The command line was not understood.</summary>
     public const int UsageError = 2;
 
-    private const string Usage =
-        "Usage: modelguard scan <file-or-dir>... [--format text]\n"
+    private static readonly string Usage =
+        "Usage: modelguard scan <file-or-dir>... [--format text] [--allow-profile <name>[,<name>...]]\n"
         + "\n"
         + "Statically scans model files (pickles, PyTorch checkpoints, ...) for content that runs code when loaded.\n"
         + "Directories are scanned recursively; files are recognised by content, not by extension.\n"
         + "Never executes or modifies the files.\n"
+        + "--allow-profile also allows the classes an ecosystem's checkpoints pickle (repeatable; profiles: "
+        + string.Join(", ", ModelGuard.Engine.Policy.AllowProfiles.Names) + "). A profile never allows what MG1001 denies.\n"
         + "\n"
         + "Exit codes: 0 no error-level finding, 1 at least one, 2 usage error.";
 
@@ -46,10 +48,29 @@ internal static class CommandLine
         }
 
         var inputs = new List<string>();
+        var profiles = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg is "--format")
+            if (arg is "--allow-profile" || arg.StartsWith("--allow-profile=", StringComparison.Ordinal))
+            {
+                var value = arg.Length > "--allow-profile".Length ? arg.Substring("--allow-profile=".Length) : i + 1 < args.Length ? args[++i] : null;
+                if (value is null)
+                {
+                    return Fail(stderr, "--allow-profile needs a value");
+                }
+
+                foreach (var name in value.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!ModelGuard.Engine.Policy.AllowProfiles.Exists(name))
+                    {
+                        return Fail(stderr, $"unknown allowlist profile '{name}' (profiles: {string.Join(", ", ModelGuard.Engine.Policy.AllowProfiles.Names)})");
+                    }
+
+                    profiles.Add(name);
+                }
+            }
+            else if (arg is "--format")
             {
                 if (i + 1 >= args.Length)
                 {
@@ -88,16 +109,16 @@ internal static class CommandLine
             return Fail(stderr, "no file or directory to scan");
         }
 
-        return Scan(inputs, stdout);
+        return Scan(inputs, new ScanOptions { AllowProfiles = profiles }, stdout);
     }
 
-    private static int Scan(List<string> inputs, TextWriter stdout)
+    private static int Scan(List<string> inputs, ScanOptions options, TextWriter stdout)
     {
         var stopwatch = Stopwatch.StartNew();
         var walkFindings = new List<Finding>();
         var files = FileWalker.Expand(inputs, walkFindings);
 
-        var scanner = new ModelScanner();
+        var scanner = new ModelScanner(options);
         var results = new ScanResult[files.Count];
         Parallel.For(0, files.Count, i => results[i] = ScanOne(scanner, files[i]));
 
