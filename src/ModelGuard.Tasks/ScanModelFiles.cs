@@ -74,6 +74,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <summary>The user's own pickled globals (<c>@(ModelGuardAllowedGlobal)</c>), as <c>module.name</c>.</summary>
     public ITaskItem[] AllowedGlobals { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>Allowlist profiles for the whole project (<c>@(ModelGuardAllowProfile)</c>: pandas, transformers, lightning, ...).</summary>
+    public ITaskItem[] AllowProfiles { get; set; } = Array.Empty<ITaskItem>();
+
     /// <summary>The per-file result cache (<c>$(IntermediateOutputPath)modelguard.cache</c>); empty turns caching off.</summary>
     public string? CacheFile { get; set; }
 
@@ -131,6 +134,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals. Files share
         // FileSettings instances (see ResolvedConfiguration), so the options and their fingerprint are built once per instance.
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
+        var profiles = new AllowProfileSelection((AllowProfiles ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec));
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
         var bySettings = new Dictionary<FileSettings, ScannerChoice>();
         var modelIndex = 0;
@@ -139,7 +143,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             target.Settings = target.InvalidPath is null ? configuration.ForModel(modelIndex++) : FileSettings.Empty;
             if (!bySettings.TryGetValue(target.Settings, out var chosen))
             {
-                var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
+                var options = new ScanOptions
+                {
+                    AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(),
+                    AllowProfiles = profiles.For(target.Settings.AllowProfiles),
+                    MaxScanTime = maxScanTime,
+                };
                 var fingerprint = options.Fingerprint;
                 if (!scanners.TryGetValue(fingerprint, out var scanner))
                 {
@@ -163,6 +172,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         {
             var rule = RuleCatalog.InvalidAnalyzerConfiguration;
             reported.Add(new ReportedFinding(rule, null, null, 0, null, null, maxScanTimeProblem, resolver.Resolve(rule, configuration.ProjectSettings)));
+        }
+
+        foreach (var problem in profiles.Problems)
+        {
+            var rule = RuleCatalog.InvalidAnalyzerConfiguration;
+            reported.Add(new ReportedFinding(rule, null, null, 0, null, null, problem, resolver.Resolve(rule, configuration.ProjectSettings)));
         }
 
         foreach (var problem in configuration.Problems)
