@@ -30,9 +30,21 @@ internal static class HelperArgumentChecks
 
     private static readonly HashSet<string> SafeCodecs = new(StringComparer.Ordinal) { "latin1", "latin-1", "iso-8859-1", "iso8859-1", "utf-8", "utf8", "ascii" };
 
+    // The names below, checked first so that the common call (a rebuild helper) costs one hash lookup and no string concatenation.
+    private static readonly HashSet<string> CheckedNames = new(StringComparer.Ordinal)
+    {
+        "_rebuild_from_type_v2", "_rebuild_parameter_with_state", "_rebuild_wrapper_subclass", "_reconstructor", "__randomstate_ctor",
+        "__generator_ctor", "__bit_generator_ctor", "encode", "_reconstruct", "_mareconstruct", "newObj",
+    };
+
     /// <summary>What the call would do when its arguments steer the helper into code, null when they keep it a plain rebuild.</summary>
     public static string? Check(string module, string name, PickleValue args)
     {
+        if (!CheckedNames.Contains(name))
+        {
+            return null;
+        }
+
         var items = args as TupleValue;
         PickleValue? Arg(int index) => items is not null && index < items.Count ? items[index] : null;
         switch (module + "." + name)
