@@ -36,6 +36,7 @@ internal sealed class PolicyList
 
         var dot = qualifiedName.LastIndexOf('.');
         return dot > 0
+            && dot < qualifiedName.Length - 1
             && qualifiedName[dot + 1] is not '_'
             && _reasons.TryGetValue(qualifiedName.Substring(0, dot), out var owner)
             && owner.StartsWith("enum:", StringComparison.Ordinal);

@@ -126,6 +126,13 @@ public sealed class EffectClassificationTests
         Assert.Empty(ScanHelpers.Scan(bytes).Findings);
     }
 
+    [Theory]
+    [InlineData("RegexFlag.")]
+    [InlineData("RegexFlag._missing_")]
+    [InlineData("RegexFlag.IGNORECASE.real")]
+    public void Enum_member_lookups_are_public_names_only(string name)
+        => Assert.Equal(GlobalVerdictKind.NotAllowed, GlobalPolicy.Classify("re", name).Kind);
+
     [Fact]
     public void Getattr_of_a_dunder_or_with_a_name_that_is_not_literal_stays_MG1001()
     {
