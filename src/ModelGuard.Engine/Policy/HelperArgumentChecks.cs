@@ -34,12 +34,18 @@ internal static class HelperArgumentChecks
     private static readonly HashSet<string> CheckedNames = new(StringComparer.Ordinal)
     {
         "_rebuild_from_type_v2", "_rebuild_parameter_with_state", "_rebuild_wrapper_subclass", "_reconstructor", "__randomstate_ctor",
-        "__generator_ctor", "__bit_generator_ctor", "encode", "_reconstruct", "_mareconstruct", "newObj",
+        "__generator_ctor", "__bit_generator_ctor", "encode", "_reconstruct", "_mareconstruct", "newObj", "_new_Index", "_new_DatetimeIndex",
     };
 
     /// <summary>What the call would do when its arguments steer the helper into code, null when they keep it a plain rebuild.</summary>
     public static string? Check(string module, string name, PickleValue args)
     {
+        // Cython's __pyx_unpickle_X(type, checksum, state) calls X.__new__(type): the type must be an imported class.
+        if (name.StartsWith("__pyx_unpickle_", StringComparison.Ordinal))
+        {
+            return ClassPosition(module, name, args is TupleValue { Count: > 0 } pyx ? pyx[0] : null, "first");
+        }
+
         if (!CheckedNames.Contains(name))
         {
             return null;
@@ -104,6 +110,11 @@ internal static class HelperArgumentChecks
                 return ClassPosition(module, name, Arg(0), "first");
             case "numpy.ma.core._mareconstruct":
                 return ClassPosition(module, name, Arg(0), "first") ?? ClassPosition(module, name, Arg(1), "second");
+
+            // pandas (profile): _new_Index(cls, d) and _new_DatetimeIndex(cls, d) call cls.__new__(cls, **d).
+            case "pandas.core.indexes.base._new_Index":
+            case "pandas.core.indexes.datetimes._new_DatetimeIndex":
+                return ClassPosition(module, name, Arg(0), "first");
 
             // scikit-learn's Cython trees and distance metrics: newObj(cls) returns cls.__new__(cls).
             case "sklearn.neighbors._kd_tree.newObj":

@@ -402,6 +402,8 @@ internal sealed class PickleDisassembler
 
     private PickleInstruction ReadPayload(PickleOpcode op, long offset, long length, PayloadText kind)
     {
+        // A payload kept earlier and never taken (a walked stream, a str) must not be mistaken for this one's.
+        _captured = null;
         if ((kind == PayloadText.None || (kind == PayloadText.Utf8 && length > MaxTextBytes)) && length <= CaptureBudget)
         {
             var data = new byte[length];
