@@ -45,7 +45,7 @@ internal sealed class ScanContext
     public IDisposable EnterNestedLoad()
     {
         NestedLoadDepth++;
-        return new NestedLoadScope(this);
+        return new ExitScope(() => NestedLoadDepth--);
     }
 
     /// <summary>Marks the members scanned until disposal as TorchScript content (when <paramref name="enter"/> is set).</summary>
@@ -57,7 +57,7 @@ internal sealed class ScanContext
         }
 
         _torchScriptDepth++;
-        return new TorchScriptScope(this);
+        return new ExitScope(() => _torchScriptDepth--);
     }
 
     public void Report(RuleDescriptor rule, string? member, long? offset, string message)
@@ -66,35 +66,17 @@ internal sealed class ScanContext
     /// <summary>Joins a nested member name onto its parent's, as <c>outer.zip!/inner/data.pkl</c>.</summary>
     public static string JoinMember(string? parent, string child) => parent is null ? child : parent + "!/" + child;
 
-    private sealed class TorchScriptScope : IDisposable
+    /// <summary>Undoes what an Enter method did, once, when disposed.</summary>
+    private sealed class ExitScope : IDisposable
     {
-        private ScanContext? _context;
+        private Action? _exit;
 
-        public TorchScriptScope(ScanContext context) => _context = context;
+        public ExitScope(Action exit) => _exit = exit;
 
         public void Dispose()
         {
-            if (_context is not null)
-            {
-                _context._torchScriptDepth--;
-                _context = null;
-            }
-        }
-    }
-
-    private sealed class NestedLoadScope : IDisposable
-    {
-        private ScanContext? _context;
-
-        public NestedLoadScope(ScanContext context) => _context = context;
-
-        public void Dispose()
-        {
-            if (_context is not null)
-            {
-                _context.NestedLoadDepth--;
-                _context = null;
-            }
+            _exit?.Invoke();
+            _exit = null;
         }
     }
 

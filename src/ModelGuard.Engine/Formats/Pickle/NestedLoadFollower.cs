@@ -24,7 +24,7 @@ internal static class NestedLoadFollower
     public static bool TryFollow(PickleImport callee, PickleValue args, long offset, out NestedLoad load)
     {
         load = null!;
-        if (!IsFollowedLoader(callee.Module!, callee.Name!) || args is not TupleValue { Count: 1 } tuple || tuple[0] is not BytesValue bytes)
+        if (!IsFollowedLoader(callee.Module!, callee.Name!) || args is not TupleValue { Count: 1 } tuple || tuple[0] is not PayloadValue { IsText: false } bytes)
         {
             return false;
         }
@@ -52,8 +52,8 @@ internal static class NestedLoadFollower
             case TextValue shortText:
                 text = shortText.Text;
                 break;
-            case LongTextValue longText:
-                text = Encoding.UTF8.GetString(longText.Utf8);
+            case PayloadValue { IsText: true } longText:
+                text = Encoding.UTF8.GetString(longText.Data);
                 break;
             default:
                 return false;

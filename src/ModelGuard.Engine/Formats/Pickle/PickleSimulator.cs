@@ -171,7 +171,7 @@ internal sealed class PickleSimulator
             case PickleOpcode.BinUnicode8:
                 {
                     var captured = ins.Text is null ? _disassembler!.TakeCapturedBytes() : null;
-                    Push(ins, ins.Text is not null ? new TextValue(ins.Text) : captured is not null ? new LongTextValue(captured, ins.Offset) : OpaqueValue.LongString);
+                    Push(ins, ins.Text is not null ? new TextValue(ins.Text) : captured is not null ? new PayloadValue(captured, ins.Offset, isText: true) : OpaqueValue.LongString);
                     break;
                 }
             case PickleOpcode.BinBytes:
@@ -180,7 +180,7 @@ internal sealed class PickleSimulator
             case PickleOpcode.ByteArray8:
                 {
                     var captured = _disassembler!.TakeCapturedBytes();
-                    Push(ins, captured is null ? OpaqueValue.Bytes : new BytesValue(captured, ins.Offset));
+                    Push(ins, captured is null ? OpaqueValue.Bytes : new PayloadValue(captured, ins.Offset, isText: false));
                     break;
                 }
             case PickleOpcode.NextBuffer:
@@ -489,7 +489,7 @@ internal sealed class PickleSimulator
             if (NestedLoadFollower.TryEncodeLiteral(callee, args, out var encoded))
             {
                 origin!.MarkCalled(ins.Opcode, ins.Offset);
-                return new BytesValue(encoded, ins.Offset);
+                return new PayloadValue(encoded, ins.Offset, isText: false);
             }
 
             if (Policy.HelperArgumentChecks.Check(callee.Module!, callee.Name!, args) is { } steering)

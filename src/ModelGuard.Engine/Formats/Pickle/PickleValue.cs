@@ -46,37 +46,28 @@ internal sealed class TextValue : PickleValue
     public override string Describe() => "str";
 }
 
-/// <summary>A bytes payload kept because a nested loader may read it (see <see cref="PickleDisassembler.CaptureBudget"/>).</summary>
-internal sealed class BytesValue : PickleValue
+/// <summary>
+/// A payload kept because a nested loader may read it (see <see cref="PickleDisassembler.CaptureBudget"/>): bytes, or a str too
+/// long to be a name, kept as its UTF-8 bytes (protocol 2 writes bytes as <c>_codecs.encode(str, "latin1")</c>).
+/// </summary>
+internal sealed class PayloadValue : PickleValue
 {
-    public BytesValue(byte[] data, long offset)
+    public PayloadValue(byte[] data, long offset, bool isText)
     {
         Data = data;
         Offset = offset;
+        IsText = isText;
     }
 
     public byte[] Data { get; }
 
-    /// <summary>Offset of the opcode that pushed the bytes (or of the call that made them).</summary>
+    /// <summary>Offset of the opcode that pushed the payload (or of the call that made it).</summary>
     public long Offset { get; }
 
-    public override string Describe() => "bytes";
-}
+    /// <summary>A str's UTF-8 bytes rather than bytes.</summary>
+    public bool IsText { get; }
 
-/// <summary>A str too long to be a name, kept as its UTF-8 bytes because a nested loader may read it once encoded (protocol 2 bytes).</summary>
-internal sealed class LongTextValue : PickleValue
-{
-    public LongTextValue(byte[] utf8, long offset)
-    {
-        Utf8 = utf8;
-        Offset = offset;
-    }
-
-    public byte[] Utf8 { get; }
-
-    public long Offset { get; }
-
-    public override string Describe() => "a long str";
+    public override string Describe() => IsText ? "a long str" : "bytes";
 }
 
 /// <summary>An int small enough to matter (extension codes).</summary>
