@@ -91,7 +91,7 @@ def torch_files():
         "utc": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc), "zone": datetime.datetime(2024, 1, 2, tzinfo=zoneinfo.ZoneInfo("UTC")),
         "counts": collections.defaultdict(int, {"a": 1}), "groups": collections.defaultdict(list), "counter": collections.Counter("aab"),
         "recent": collections.deque([1, 2], maxlen=5), "order": collections.OrderedDict(a=1),
-        "run_id": uuid.UUID(int=1), "pattern": re.compile(r"layer\.\d+"), "flags": re.IGNORECASE | re.MULTILINE,
+        "run_id": uuid.UUID(int=1), "pattern": re.compile(r"layer\.\d+"), "flag": re.IGNORECASE, "flags": re.IGNORECASE | re.MULTILINE,
         "host": ipaddress.ip_address("10.0.0.1"), "subnet": ipaddress.ip_network("10.0.0.0/8"),
         "decimal": decimal.Decimal("1.5"), "fraction": fractions.Fraction(1, 3),
         "torch_dtype": torch.float16, "device": torch.device("cpu"), "shape": torch.Size([2, 3]),
