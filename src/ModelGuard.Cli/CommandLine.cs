@@ -16,7 +16,7 @@ internal static class CommandLine
         + "\n"
         + "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, 3 internal failure.";
 
-    internal const string ScanHelp =
+    internal static readonly string ScanHelp =
         "Usage: modelguard scan <file-or-dir>... [options]\n"
         + "\n"
         + "Scans files and folders (recursively, hidden files included, on every core). Files are recognised by content, not by\n"
@@ -26,6 +26,7 @@ internal static class CommandLine
         + "  -f, --format <text|json|sarif|github>  report format (default text); github prints workflow commands (annotations)\n"
         + "  -o, --output <file>                    write the report to a file instead of standard output\n"
         + "  --allow <module.name>[,...]            allow your own pickled globals (MG1002); never allows what MG1001 denies\n"
+        + "  --allow-profile <name>[,...]           allow the classes an ecosystem's checkpoints pickle (profiles: " + string.Join(", ", ModelGuard.Engine.Policy.AllowProfiles.Names) + ")\n"
         + "  --allowlist <file>                     read globals to allow from a file, one per line, # comments\n"
         + "  --config <file>                        an extra .editorconfig or global config (like @(EditorConfigFiles))\n"
         + "  --no-warn <IDs>                        suppress rules (NoWarn), IDs separated by , or ;\n"

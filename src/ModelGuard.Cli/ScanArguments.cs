@@ -11,7 +11,7 @@ internal static class ScanArguments
 
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
-        "-f", "--format", "-o", "--output", "--allow", "--allowlist", "--config", "--no-warn", "--nowarn", "--warnnotaserror",
+        "-f", "--format", "-o", "--output", "--allow", "--allow-profile", "--allowlist", "--config", "--no-warn", "--nowarn", "--warnnotaserror",
         "--max-scan-time", "--help-link-base", "--fail-on",
     };
 
@@ -81,11 +81,6 @@ internal static class ScanArguments
                     }
 
                     continue;
-                case "--allow-profile":
-                    // Allow profiles (named allowlists of a library's globals) come with the engine's ScanOptions; they are
-                    // parsed here once it has them, so that a CI script written for them fails loudly until then.
-                    problem = "--allow-profile is not supported by this version of ModelGuard";
-                    return null;
             }
 
             if (!ValueOptions.Contains(name))
@@ -119,6 +114,19 @@ internal static class ScanArguments
                     break;
                 case "--allow":
                     settings.AllowedGlobals.AddRange(SplitList(value));
+                    break;
+                case "--allow-profile":
+                    foreach (var profile in SplitList(value))
+                    {
+                        if (!ModelGuard.Engine.Policy.AllowProfiles.Exists(profile))
+                        {
+                            problem = $"unknown allowlist profile '{profile}' (profiles: {string.Join(", ", ModelGuard.Engine.Policy.AllowProfiles.Names)})";
+                            return null;
+                        }
+
+                        settings.AllowProfiles.Add(profile);
+                    }
+
                     break;
                 case "--allowlist":
                     if (!TryReadAllowlist(Path.Combine(workingDirectory, value), settings.AllowedGlobals, out problem))

@@ -34,7 +34,8 @@ internal static class ScanCommand
 
         var targets = FileWalker.Expand(settings.Paths, workingDirectory);
         var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
-        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals, maxScanTime);
+        var profiles = new AllowProfileSelection(settings.AllowProfiles);
+        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals, profiles, maxScanTime);
         using (var progress = showProgress ? new ScanProgress(stderr, targets) : null)
         {
             ScanRun.ScanAll(targets, cache: null, scanStartUtc, progress is null ? null : progress.Scanned);
@@ -45,7 +46,7 @@ internal static class ScanCommand
             string.Join(";", settings.WarningsAsErrors),
             string.Join(";", settings.WarningsNotAsErrors),
             settings.TreatWarningsAsErrors);
-        var reported = ScanRun.Resolve(targets, configuration, resolver, Array.Empty<string>(), path => FileWalker.DisplayPathOf(path, workingDirectory));
+        var reported = ScanRun.Resolve(targets, configuration, resolver, profiles.Problems, path => FileWalker.DisplayPathOf(path, workingDirectory));
 
         var report = settings.Format switch
         {

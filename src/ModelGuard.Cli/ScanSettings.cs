@@ -30,6 +30,9 @@ internal sealed class ScanSettings
     /// <summary>Globals from <c>--allow</c> and the <c>--allowlist</c> files.</summary>
     public List<string> AllowedGlobals { get; } = new();
 
+    /// <summary>Allowlist profiles (<c>--allow-profile</c>), like the build's <c>@(ModelGuardAllowProfile)</c>.</summary>
+    public List<string> AllowProfiles { get; } = new();
+
     /// <summary>Extra .editorconfig or global config files (<c>--config</c>), like the build's <c>@(EditorConfigFiles)</c>.</summary>
     public List<string> ConfigFiles { get; } = new();
 

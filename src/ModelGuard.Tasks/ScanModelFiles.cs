@@ -69,6 +69,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <summary>The user's own pickled globals (<c>@(ModelGuardAllowedGlobal)</c>), as <c>module.name</c>.</summary>
     public ITaskItem[] AllowedGlobals { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>Allowlist profiles for the whole project (<c>@(ModelGuardAllowProfile)</c>: pandas, transformers, lightning, ...).</summary>
+    public ITaskItem[] AllowProfiles { get; set; } = Array.Empty<ITaskItem>();
+
     /// <summary>The per-file result cache (<c>$(IntermediateOutputPath)modelguard.cache</c>); empty turns caching off.</summary>
     public string? CacheFile { get; set; }
 
@@ -135,13 +138,14 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             cache?.Configuration);
         var maxScanTime = ScanRun.ParseMaxScanTime(MaxScanTime, "ModelGuardMaxScanTime", out var maxScanTimeProblem);
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
-        ScanRun.AssignScanners(targets, configuration, projectAllowed, maxScanTime);
+        var profiles = new AllowProfileSelection((AllowProfiles ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec));
+        ScanRun.AssignScanners(targets, configuration, projectAllowed, profiles, maxScanTime);
 
         ScanRun.ScanAll(targets, cache, scanStartUtc);
         SaveCache(cache, targets, configuration);
 
         _helpLinks = HelpLinks.Parse(HelpLinkBase, "ModelGuardHelpLinkBase", out var helpLinkProblem);
-        var problems = new[] { maxScanTimeProblem, helpLinkProblem }.OfType<string>();
+        var problems = new[] { maxScanTimeProblem, helpLinkProblem }.OfType<string>().Concat(profiles.Problems);
         var reported = ScanRun.Resolve(targets, configuration, resolver, problems, DisplayPathOf);
         var scanned = new ITaskItem[targets.Count];
         for (var i = 0; i < targets.Count; i++)

@@ -31,6 +31,8 @@ public sealed class CliTests : IDisposable
     [InlineData("scan x --help-link-base not-a-uri")]
     [InlineData("scan x --allowlist missing-allowlist.txt")]
     [InlineData("scan x --allow-profile torch")]
+    [InlineData("scan x --allow-profile")]
+    [InlineData("scan x --allow-profile pandas,bogus")]
     public void UsageErrorsExitWith2(string commandLine)
     {
         var (code, stdout, stderr) = Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -210,6 +212,22 @@ public sealed class CliTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_dir, "models"));
         File.WriteAllBytes(Path.Combine(_dir, "models", "evil.pt"), TorchCheckpointWriter.Malicious());
         File.WriteAllBytes(Path.Combine(_dir, "models", "good.pt"), TorchCheckpointWriter.Benign());
+    }
+
+    [Fact]
+    public void AllowProfileAllowsTheEcosystemsClassesAndNothingDangerous()
+    {
+        var frame = Path.Combine(_dir, "frame.pkl");
+        File.Copy(Path.Combine(ModelGuard.IntegrationTests.Infrastructure.RepoPaths.Root, "tests", "ModelGuard.Engine.Tests", "Fixtures", "real", "pandas_dataframe.pkl"), frame);
+        File.WriteAllBytes(Path.Combine(_dir, "evil.pt"), TorchCheckpointWriter.Malicious());
+
+        var (withoutProfile, before, _) = Run("scan", frame);
+        var (withProfile, after, _) = Run("scan", _dir, "--allow-profile", "xgboost", "--allow-profile=Pandas");
+
+        Assert.True(withoutProfile == 1 && before.Contains("error MG1002: ", StringComparison.Ordinal), before);
+        Assert.DoesNotContain("MG1002", after, StringComparison.Ordinal);
+        Assert.Contains("evil.pt : error MG1001:", after, StringComparison.Ordinal);
+        Assert.Equal(1, withProfile);
     }
 
     private (int Code, string Stdout, string Stderr) Run(params string[] args)

@@ -4,20 +4,23 @@ using System.Collections.Generic;
 namespace ModelGuard.Engine.Policy;
 
 /// <summary>
-/// Globals known to execute code, reach the OS or load another payload. Not what makes the scan safe (the
-/// allowlist does: anything else is MG1002); it names the danger and raises the finding to MG1001.
-/// An entry ending in <c>.*</c> covers a whole module and its submodules.
+/// Globals known to execute code, reach the OS or load another payload, each with what calling it does. Not what makes
+/// the scan safe (the allowlist does: anything else is MG1002); it names the danger and raises the finding to MG1001.
+/// An entry ending in <c>.*</c> covers a whole module and its submodules. Classes whose construction has no side effect
+/// (pathlib paths) are on the allowlist; their acting methods are listed here in <see cref="ActingMethods"/>, so they stay
+/// MG1001 however they are reached (a dotted name, getattr on an instance).
 /// </summary>
 internal static class DangerousGlobals
 {
-    private const string Exec = "executes Python code";
-    private const string Process = "runs shell commands or starts processes";
-    private const string Files = "reads, writes or deletes files";
-    private const string Network = "opens network connections";
-    private const string Reflection = "imports modules or reaches attributes dynamically, which turns any string into a callable";
-    private const string Loader = "deserializes another payload, which can run code of its own";
-    private const string Interpreter = "changes or stops the running interpreter";
-    private const string Indirect = "calls another callable it is given, which hides the real call from a reader";
+    // Each reason completes "loading the file would ...": what the file does to the machine that loads it.
+    private const string Exec = "execute Python code";
+    private const string Process = "run shell commands or start processes";
+    private const string Files = "read, write or delete files";
+    private const string Network = "open network connections";
+    private const string Reflection = "import modules or reach attributes by name, which turns any string in the file into a callable";
+    private const string Loader = "deserialize another payload, which can run code of its own";
+    private const string Interpreter = "change or stop the running interpreter";
+    private const string Indirect = "call another callable it is given, which hides the real call";
 
     private static readonly (string Pattern, string Danger)[] Entries =
     {
@@ -84,6 +87,18 @@ internal static class DangerousGlobals
         ("jsonpickle.*", Loader), ("keras.*", Loader), ("tensorflow.*", Exec), ("onnx.*", Loader), ("safetensors.*", Loader),
     };
 
+    /// <summary>Methods of allowed path classes that act on the file system, by name, for any class of the module.</summary>
+    private static readonly (string Module, string Method, string Effect)[] ActingMethods =
+    {
+        ("pathlib", "write_text", "write a file"), ("pathlib", "write_bytes", "write a file"), ("pathlib", "open", "open a file"),
+        ("pathlib", "read_text", "read a file"), ("pathlib", "read_bytes", "read a file"), ("pathlib", "unlink", "delete a file"),
+        ("pathlib", "rmdir", "delete a directory"), ("pathlib", "mkdir", "create a directory"), ("pathlib", "touch", "create a file"),
+        ("pathlib", "rename", "move a file"), ("pathlib", "replace", "move a file over another"), ("pathlib", "chmod", "change a file's permissions"),
+        ("pathlib", "lchmod", "change a file's permissions"), ("pathlib", "symlink_to", "create a symbolic link"),
+        ("pathlib", "hardlink_to", "create a hard link"), ("pathlib", "link_to", "create a hard link"), ("pathlib", "iterdir", "list a directory"),
+        ("pathlib", "glob", "list files"), ("pathlib", "rglob", "list files"), ("pathlib", "owner", "read a file's owner"),
+    };
+
     private static readonly Dictionary<string, string> Exact = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, string> Modules = new(StringComparer.Ordinal);
 
@@ -98,6 +113,14 @@ internal static class DangerousGlobals
             else
             {
                 Exact[pattern] = danger;
+            }
+        }
+
+        foreach (var (module, method, effect) in ActingMethods)
+        {
+            foreach (var cls in new[] { "Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath" })
+            {
+                Exact[module + "." + cls + "." + method] = effect;
             }
         }
     }

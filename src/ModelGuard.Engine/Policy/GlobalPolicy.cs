@@ -1,4 +1,5 @@
 using System;
+using ModelGuard.Engine.Formats.Pickle;
 using ModelGuard.Engine.Scanning;
 
 namespace ModelGuard.Engine.Policy;
@@ -12,12 +13,12 @@ internal static class GlobalPolicy
         var qualified = module + "." + name;
         if (HasDunderSegment(name))
         {
-            return new GlobalVerdict(GlobalVerdictKind.Dangerous, "walks a dunder attribute path (" + name + "), the classic way to reach builtins and code objects from any value");
+            return new GlobalVerdict(GlobalVerdictKind.Dangerous, "walk a dunder attribute path (" + name + "), the classic way to reach builtins and code objects from any value");
         }
 
         // Precedence: an exact denylist entry, then the curated allowlist (exact pairs that may sit inside a module the
         // denylist covers as a whole, such as torch.serialization._get_layout), then module-wide denylist entries, then
-        // the user's own entries, which can never override any denylist entry.
+        // the user's own entries and the profiles they opted into, which can never override any denylist entry.
         if (DangerousGlobals.TryGetExact(qualified, out var danger))
         {
             return new GlobalVerdict(GlobalVerdictKind.Dangerous, danger);
@@ -33,7 +34,7 @@ internal static class GlobalPolicy
             return new GlobalVerdict(GlobalVerdictKind.Dangerous, danger);
         }
 
-        return options is not null && options.IsUserAllowed(qualified)
+        return options is not null && (options.IsUserAllowed(qualified) || options.IsProfileAllowed(qualified))
             ? new GlobalVerdict(GlobalVerdictKind.Allowed)
             : new GlobalVerdict(GlobalVerdictKind.NotAllowed);
     }
@@ -47,7 +48,7 @@ internal static class GlobalPolicy
 
         foreach (var segment in name.Split('.'))
         {
-            if (segment.Length > 4 && segment.StartsWith("__", StringComparison.Ordinal) && segment.EndsWith("__", StringComparison.Ordinal))
+            if (PythonNames.IsDunder(segment))
             {
                 return true;
             }

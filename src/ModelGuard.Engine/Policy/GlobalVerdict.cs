@@ -24,6 +24,6 @@ internal readonly struct GlobalVerdict
 
     public GlobalVerdictKind Kind { get; }
 
-    /// <summary>Why a dangerous global is dangerous, as a clause ("runs shell commands").</summary>
+    /// <summary>What loading a file that uses a dangerous global would do, completing "loading the file would ..." ("run shell commands").</summary>
     public string? Danger { get; }
 }

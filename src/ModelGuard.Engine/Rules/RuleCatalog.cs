@@ -21,14 +21,24 @@ public static partial class RuleCatalog
         RuleCategories.Pickle,
         RuleSeverity.Error,
         "Unpickling imports every global the pickle names (GLOBAL, STACK_GLOBAL, INST) and calls what REDUCE, NEWOBJ, OBJ, INST and BUILD point at. "
-        + "A pickle that imports a callable able to run code, start processes, touch files or the network, import modules dynamically or load another "
-        + "serialized payload (os.system, subprocess.Popen, builtins.exec, eval, getattr, __import__, runpy, socket, pickle.loads, ...) runs it on the "
-        + "machine that loads the model. No legitimate model file needs these imports.",
+        + "ModelGuard classifies each global by what loading the file does with it, not by its module: a global is MG1001 when calling it, "
+        + "BUILDing it or passing it into another call can run code, start processes, touch files or the network, import modules by name or "
+        + "load another serialized payload (os.system, subprocess.Popen, builtins.exec, eval, __import__, runpy, socket, pickle.loads, ...). "
+        + "Constructors with no side effect are allowed (pathlib paths, argparse.Namespace, uuid.UUID, datetime, numpy scalars), but their "
+        + "acting methods stay MG1001 however they are reached: a dotted name (pathlib.Path.write_text), getattr on an instance "
+        + "(getattr(PosixPath(...), \"unlink\")), operator.attrgetter or methodcaller. getattr with a literal name is followed to the attribute "
+        + "it reaches; with anything else it is MG1001. A dunder attribute path is MG1001. So is a call that steers an allowed helper into code: "
+        + "_rebuild_from_type_v2 given a callable that is not a torch rebuild helper, copyreg._reconstructor given a base that is not a builtin "
+        + "type, a state whose keys setattr a dunder name, numpy's random-state constructors given a class instead of a name, _codecs.encode "
+        + "given a codec other than latin1. torch.storage._load_from_bytes(b) with b in the file is followed: b is scanned as a torch file and "
+        + "its findings are reported at the nested location; bytes that are not in the file leave the loader MG1001. The message says what "
+        + "loading the file would do (\"would\": the file calls it while loading; \"could\": it hands it to code that may call it).",
         "Do not ship the file. Obtain the model from a trusted source, or convert it to a format that cannot carry code (safetensors, ONNX) "
-        + "in an isolated environment. If you wrote the pickle yourself, remove the object that reduces to this callable.",
-        "models/evil.pt : error MG1001: in 'archive/data.pkl' at offset 2: imports os.system with GLOBAL, which runs shell commands or starts processes; it is called by REDUCE at offset 25")
+        + "in an isolated environment. If you wrote the pickle yourself, remove the object that reduces to this callable. An allowlist entry "
+        + "or profile never clears MG1001, and suppressing MG1001 turns off code-execution detection for every file it covers.",
+        "models/evil.pt : error MG1001: in 'archive/data.pkl' at offset 2: loading the file would run shell commands or start processes: it calls os.system (imported with GLOBAL) with REDUCE at offset 25")
     {
-        Cause = "A pickle imports a callable that can run code, start processes or reach the file system or network when the model is loaded.",
+        Cause = "Loading a pickle would call, build or pass along a global (or steer an allowed helper) in a way that can run code, start processes, reach the file system or network, or load another payload.",
         ShippedIn = FirstRelease,
     };
 
@@ -38,13 +48,18 @@ public static partial class RuleCatalog
         "Pickle imports a global that is not on the allowlist",
         RuleCategories.Pickle,
         RuleSeverity.Error,
-        "ModelGuard fails closed: every global a pickle imports must be on the allowlist of what real model files use (torch storages and "
-        + "rebuild helpers, numpy array reconstruction, collections.OrderedDict, plain builtins types). Anything else may be a gadget that runs "
-        + "code when it is called or built, and cannot be verified statically. This includes imports whose module or name cannot be resolved "
-        + "statically (for example STACK_GLOBAL operands that are not plain strings).",
-        "Check that the reported class is one your model legitimately needs. If it is your own class, add it to the allowlist "
-        + "with <ModelGuardAllowedGlobal Include=\"module.Class\" /> in the project, or for the files a folder's .editorconfig covers with "
-        + "modelguard_allowed_globals = module.Class, other.Thing. Entries never allow a global that MG1001 denies. Otherwise treat the file as untrusted.",
+        "ModelGuard fails closed: every global a pickle imports must be on the allowlist of what real model files use, each entry with the reason "
+        + "it is safe to load (torch storages, rebuild helpers, layers, optimizers and schedulers; numpy arrays, scalars and random states; "
+        + "scikit-learn estimators and what they pickle when fitted; scipy.sparse matrices; collections and plain builtins types; constructors "
+        + "with no side effect such as pathlib paths and argparse.Namespace). Anything else may be a gadget that runs code when it is called "
+        + "or built, and cannot be verified statically. This includes imports whose module or name cannot be resolved statically (for "
+        + "example STACK_GLOBAL operands that are not plain strings) and attributes reached with getattr that are not listed.",
+        "Check that the reported class is one your model legitimately needs. If it belongs to an ecosystem with a profile (pandas, xgboost, "
+        + "transformers, lightning, fairseq, ultralytics), turn the profile on with <ModelGuardAllowProfile Include=\"pandas\" />, "
+        + "modelguard_allow_profiles = pandas in a folder's .editorconfig, or --allow-profile pandas on the command line. If it is your own "
+        + "class, add it to the allowlist with <ModelGuardAllowedGlobal Include=\"module.Class\" /> in the project, or for the files a "
+        + "folder's .editorconfig covers with modelguard_allowed_globals = module.Class, other.Thing. Profiles and entries never allow a "
+        + "global that MG1001 denies. Otherwise treat the file as untrusted.",
         "models/custom.pt : error MG1002: in 'archive/data.pkl' at offset 118: imports mypkg.layers.Custom with GLOBAL, which is not on the allowlist of globals model files use; it is called by NEWOBJ at offset 141")
     {
         Cause = "A pickle imports a class or function that is neither on ModelGuard's allowlist of model globals nor on the project's own allowlist.",

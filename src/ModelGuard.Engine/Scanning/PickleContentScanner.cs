@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using ModelGuard.Engine.Formats.Pickle;
 using ModelGuard.Engine.Limits;
+using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Scanning;
 
@@ -67,7 +68,35 @@ internal static class PickleContentScanner
         }
 
         session.Report(context, member);
+        ScanNestedLoads(context, session.NestedLoads, member);
         return true;
+    }
+
+    /// <summary>
+    /// Scans the bytes of each followed nested load (<c>torch.storage._load_from_bytes</c>) as a torch file with every rule;
+    /// its findings name the nested location as <c>member!/torch.storage._load_from_bytes at offset N!/archive/data.pkl</c>.
+    /// </summary>
+    private static void ScanNestedLoads(ScanContext context, IReadOnlyList<NestedLoad> loads, string? member)
+    {
+        foreach (var load in loads)
+        {
+            var nested = ScanContext.JoinMember(member, $"{load.Loader} at offset {load.CallOffset}");
+            if (context.NestedLoadDepth >= context.Options.MaxContainerDepth)
+            {
+                context.Report(
+                    RuleCatalog.DangerousImport,
+                    member,
+                    load.CallOffset,
+                    $"loading the file would deserialize another payload, which can run code of its own: it calls {load.Loader} on bytes nested {context.NestedLoadDepth + 1} loads deep, beyond the nesting limit of {context.Options.MaxContainerDepth} (ScanOptions.MaxContainerDepth), so they were not verified");
+                continue;
+            }
+
+            using (context.EnterNestedLoad())
+            using (var content = new MemoryStream(load.Data, writable: false))
+            {
+                ContentDispatcher.Scan(context, content, nested, context.NestedLoadDepth, pickleExpected: true);
+            }
+        }
     }
 
     private static bool HasImportablePath(IReadOnlyList<PickleImport> imports)

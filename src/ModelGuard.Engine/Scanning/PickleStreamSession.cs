@@ -17,6 +17,8 @@ internal sealed class PickleStreamSession : System.IDisposable
     private readonly BufferedByteReader _reader;
     private readonly ExtensionRegistry _extensions = new();
     private readonly List<PickleImport> _imports = new();
+    private readonly List<SteeredCall> _steeredCalls = new();
+    private readonly List<NestedLoad> _nestedLoads = new();
     private readonly DataPickleWalker? _walker;
 
     /// <summary>
@@ -85,15 +87,25 @@ internal sealed class PickleStreamSession : System.IDisposable
     public void Accept(PickleSimulator simulator, PickleFormatException? failure)
     {
         _imports.AddRange(simulator.Imports);
+        _steeredCalls.AddRange(simulator.SteeredCalls);
+        _nestedLoads.AddRange(simulator.NestedLoads);
         Failure ??= failure;
     }
 
     /// <summary>Records a failure found outside the pickle opcodes (a layout around the streams that cannot be followed).</summary>
     public void Fail(long offset, string reason) => Failure ??= new PickleFormatException(offset, reason);
 
+    /// <summary>The nested loads of bytes found in the streams, for the caller to scan as content of their own.</summary>
+    public IReadOnlyList<NestedLoad> NestedLoads => _nestedLoads;
+
     public void Report(ScanContext context, string? member)
     {
         ReportImports(context, member, _imports);
+        foreach (var steered in _steeredCalls)
+        {
+            context.Report(RuleCatalog.DangerousImport, member, steered.Offset, $"loading the file would run code through an allowed helper: it {steered.Message}");
+        }
+
         if (Failure is { } failure)
         {
             context.Report(
@@ -127,6 +139,12 @@ internal sealed class PickleStreamSession : System.IDisposable
         foreach (var group in order)
         {
             var first = group.First;
+            if (group.OnlyFollowed)
+            {
+                // Every call was followed (an attribute lookup classified on its own, a nested load scanned as content).
+                continue;
+            }
+
             if (!first.IsResolved)
             {
                 context.Report(RuleCatalog.UnknownImport, member, first.Offset, $"imports a global that cannot be verified: {first.UnresolvedReason}; {group.DescribeUse()}");
@@ -136,18 +154,21 @@ internal sealed class PickleStreamSession : System.IDisposable
             var verdict = context.InTorchScript && IsTorchScriptClass(first.Module!)
                 ? new GlobalVerdict(GlobalVerdictKind.Allowed)
                 : GlobalPolicy.Classify(first.Module!, first.Name!, context.Options);
-            var subject = $"imports {first.Module}.{first.Name}{WrittenAs(first)} with {PickleOpcodeNames.Of(first.Opcode)}{group.DescribeCount()}";
+            var subject = $"{first.Module}.{first.Name}{WrittenAs(first)} ({How(first)}{group.DescribeCount(", {0} times")})";
             switch (verdict.Kind)
             {
                 case GlobalVerdictKind.Dangerous:
-                    context.Report(RuleCatalog.DangerousImport, member, first.Offset, $"{subject}, which {verdict.Danger}; {group.DescribeUse()}");
+                    context.Report(RuleCatalog.DangerousImport, member, first.Offset, $"loading the file {group.DescribeEffect()} {verdict.Danger}: it {group.DescribeAction(subject)}");
                     break;
                 case GlobalVerdictKind.NotAllowed:
-                    context.Report(RuleCatalog.UnknownImport, member, first.Offset, $"{subject}, which is not on the allowlist of globals model files use; {group.DescribeUse()}");
+                    context.Report(RuleCatalog.UnknownImport, member, first.Offset, $"imports {first.Module}.{first.Name}{WrittenAs(first)} {(first.ReachedThrough is { } through ? "(reached with " + through + ")" : "with " + PickleOpcodeNames.Of(first.Opcode))}{group.DescribeCount(" ({0} times)")}, which is not on the allowlist of globals model files use; {group.DescribeUse()}");
                     break;
             }
         }
     }
+
+    private static string How(PickleImport import)
+        => import.ReachedThrough is { } through ? "reached with " + through : "imported with " + PickleOpcodeNames.Of(import.Opcode);
 
     /// <summary>torch.jit.load resolves <c>__torch__.*</c> to classes compiled from the archive's code (reported as MG1004), not to Python modules.</summary>
     private static bool IsTorchScriptClass(string module)
@@ -159,6 +180,7 @@ internal sealed class PickleStreamSession : System.IDisposable
     {
         private int _count;
         private ImportUse _uses;
+        private bool _onlyFollowed = true;
         private PickleOpcode? _calledBy;
         private long? _calledAt;
 
@@ -170,6 +192,7 @@ internal sealed class PickleStreamSession : System.IDisposable
         {
             _count++;
             _uses |= import.Uses;
+            _onlyFollowed &= import.Uses == ImportUse.Referenced && import.FollowedCalls > 0;
             if (_calledBy is null && import.CalledBy is not null)
             {
                 _calledBy = import.CalledBy;
@@ -177,15 +200,34 @@ internal sealed class PickleStreamSession : System.IDisposable
             }
         }
 
-        public string DescribeCount() => _count > 1 ? $" ({_count} times)" : string.Empty;
+        /// <summary>Every use of the target was a call the analysis followed (see <see cref="PickleImport.FollowedCalls"/>).</summary>
+        public bool OnlyFollowed => _onlyFollowed;
+
+        public string DescribeCount(string format) => _count > 1 ? string.Format(CultureInfo.InvariantCulture, format, _count) : string.Empty;
+
+        /// <summary>Whether the effect happens while loading (the target is called) or is handed to code that may call it.</summary>
+        public string DescribeEffect() => _calledBy is not null ? "would" : "could";
+
+        /// <summary>What the file does with the target, completing "it ...".</summary>
+        public string DescribeAction(string subject)
+        {
+            if (_calledBy is { } by)
+            {
+                return IsMethodCall(by)
+                    ? $"invokes methods of {subject} with {PickleOpcodeNames.Of(by)} at offset {_calledAt}"
+                    : $"calls {subject} with {PickleOpcodeNames.Of(by)} at offset {_calledAt}";
+            }
+
+            return (_uses & ImportUse.Argument) != 0
+                ? $"passes {subject} into another call, which can call it"
+                : $"imports {subject}, which runs its module's code, and hands it to the code that loads the file";
+        }
 
         public string DescribeUse()
         {
             if (_calledBy is { } by)
             {
-                var how = by is PickleOpcode.Build or PickleOpcode.Append or PickleOpcode.Appends or PickleOpcode.SetItem or PickleOpcode.SetItems or PickleOpcode.AddItems
-                    ? "its methods are invoked by"
-                    : "it is called by";
+                var how = IsMethodCall(by) ? "its methods are invoked by" : "it is called by";
                 return $"{how} {PickleOpcodeNames.Of(by)} at offset {_calledAt}";
             }
 
@@ -193,5 +235,8 @@ internal sealed class PickleStreamSession : System.IDisposable
                 ? "it is passed as an argument to a call"
                 : "it is only referenced, but importing it already runs its module's code";
         }
+
+        private static bool IsMethodCall(PickleOpcode by)
+            => by is PickleOpcode.Build or PickleOpcode.Append or PickleOpcode.Appends or PickleOpcode.SetItem or PickleOpcode.SetItems or PickleOpcode.AddItems;
     }
 }

@@ -42,6 +42,12 @@ internal sealed class ScanContext
     private int _torchScriptDepth;
     private int _kerasDepth;
 
+    /// <summary>How many nested loads (<c>torch.storage._load_from_bytes</c> bytes) enclose the content being scanned.</summary>
+    public int NestedLoadDepth { get; private set; }
+
+    /// <summary>Marks the content scanned until disposal as the bytes of a nested load, one level deeper.</summary>
+    public IDisposable EnterNestedLoad() => new Scope(() => NestedLoadDepth++, () => NestedLoadDepth--);
+
     /// <summary>Marks the members scanned until disposal as TorchScript content (when <paramref name="enter"/> is set).</summary>
     public IDisposable EnterTorchScript(bool enter) => enter ? new Scope(() => _torchScriptDepth++, () => _torchScriptDepth--) : Scope.None;
 

@@ -11,6 +11,8 @@ public sealed class ScanOptions
 {
     private readonly IReadOnlyCollection<string> _allowedGlobals = Array.Empty<string>();
     private readonly HashSet<string> _allowedGlobalSet = new(StringComparer.Ordinal);
+    private readonly IReadOnlyCollection<string> _allowProfiles = Array.Empty<string>();
+    private readonly Policy.PolicyList[] _profileLists = Array.Empty<Policy.PolicyList>();
 
     /// <summary>The defaults the build and the CLI use.</summary>
     public static ScanOptions Default { get; } = new();
@@ -56,12 +58,52 @@ public sealed class ScanOptions
     }
 
     /// <summary>
+    /// Opt-in allowlist profiles (<see cref="Policy.AllowProfiles.Names"/>: pandas, xgboost, transformers, ...), case-insensitive.
+    /// Like <see cref="AllowedGlobals"/> they extend the allowlist and never allow a global the denylist names.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not a profile (configuration readers check <see cref="Policy.AllowProfiles.Exists"/> first).</exception>
+    public IReadOnlyCollection<string> AllowProfiles
+    {
+        get => _allowProfiles;
+        init
+        {
+            var names = (value ?? throw new ArgumentNullException(nameof(value)))
+                .Select(v => v.Trim().ToLowerInvariant())
+                .Where(v => v.Length > 0)
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(v => v, StringComparer.Ordinal)
+                .ToArray();
+            var unknown = names.FirstOrDefault(n => !Policy.AllowProfiles.Exists(n));
+            if (unknown is not null)
+            {
+                throw new ArgumentException($"'{unknown}' is not an allowlist profile; the profiles are {string.Join(", ", Policy.AllowProfiles.Names)}.", nameof(value));
+            }
+
+            _allowProfiles = names;
+            _profileLists = names.Select(Policy.AllowProfiles.Get).ToArray();
+        }
+    }
+
+    /// <summary>
     /// Whether plain-data pickle streams are vouched for by <see cref="Formats.Pickle.DataPickleWalker"/> instead of the full
     /// simulation. It never changes a verdict (tests compare every scan both ways), so it is not part of <see cref="Fingerprint"/>.
     /// </summary>
     internal bool WalkDataPickles { get; init; } = true;
 
     internal bool IsUserAllowed(string qualifiedName) => _allowedGlobalSet.Contains(qualifiedName);
+
+    internal bool IsProfileAllowed(string qualifiedName)
+    {
+        foreach (var list in _profileLists)
+        {
+            if (list.Contains(qualifiedName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// A stable digest of everything here that can change a verdict, for caches keyed by engine version and policy.
@@ -77,7 +119,8 @@ public sealed class ScanOptions
                 .Append(MaxTotalDecompressedBytes).Append('\n')
                 .Append(MaxArchiveEntries).Append('\n')
                 .Append(MaxScanTime.Ticks).Append('\n')
-                .Append(string.Join("\n", _allowedGlobals));
+                .Append(string.Join("\n", _allowedGlobals)).Append('\n')
+                .Append("profiles:").Append(string.Join(",", _allowProfiles));
             using var sha = SHA256.Create();
             return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString()))).Replace("-", string.Empty);
         }

@@ -189,6 +189,7 @@ internal sealed class AnalyzerConfiguration
     {
         var lower = message.ToLowerInvariant();
         return lower.Contains("'" + FileSettings.AllowedGlobalsKey + "'")
+            || lower.Contains("'" + FileSettings.AllowProfilesKey + "'")
             || lower.Contains("'dotnet_analyzer_diagnostic.")
             || RuleCatalog.All.Any(r => lower.Contains("'dotnet_diagnostic." + r.Id.ToLowerInvariant() + ".severity'"));
     }

@@ -17,6 +17,9 @@ internal sealed class FileSettings
     /// <summary>The key of the per-file allowlist of the user's own pickled globals.</summary>
     public const string AllowedGlobalsKey = "modelguard_allowed_globals";
 
+    /// <summary>The key that opts the files it covers into allowlist profiles (<c>modelguard_allow_profiles = pandas, lightning</c>).</summary>
+    public const string AllowProfilesKey = "modelguard_allow_profiles";
+
     private static readonly char[] ListSeparators = { ',', ';', ' ', '\t' };
 
     // Severities are kept as their int values: Dictionary<string, int> runs precompiled framework code, while an instantiation
@@ -68,6 +71,12 @@ internal sealed class FileSettings
     /// <summary>The globals <c>modelguard_allowed_globals</c> allows for this file (comma or space separated; <c>;</c> and <c>#</c> start a comment in .editorconfig).</summary>
     public IReadOnlyList<string> AllowedGlobals
         => TryGetOption(AllowedGlobalsKey, out var value)
+            ? value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray()
+            : Array.Empty<string>();
+
+    /// <summary>The allowlist profiles <c>modelguard_allow_profiles</c> names for this file, as written (comma or space separated).</summary>
+    public IReadOnlyList<string> AllowProfiles
+        => TryGetOption(AllowProfilesKey, out var value)
             ? value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray()
             : Array.Empty<string>();
 
@@ -202,6 +211,6 @@ internal static class ModelGuardKeys
 
     /// <summary>The option keys <see cref="SeverityResolver"/> and the allowlist read.</summary>
     public static HashSet<string> OptionKeys { get; } = new(
-        RuleCatalog.All.Select(r => SeverityResolver.CategoryKey(r.Category)).Concat(new[] { SeverityResolver.AllAnalyzersKey, FileSettings.AllowedGlobalsKey }),
+        RuleCatalog.All.Select(r => SeverityResolver.CategoryKey(r.Category)).Concat(new[] { SeverityResolver.AllAnalyzersKey, FileSettings.AllowedGlobalsKey, FileSettings.AllowProfilesKey }),
         StringComparer.OrdinalIgnoreCase);
 }

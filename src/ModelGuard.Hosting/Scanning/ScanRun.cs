@@ -77,10 +77,11 @@ internal static class ScanRun
 
     /// <summary>
     /// Gives every target its settings and a scanner for its allowlist: <paramref name="allowedGlobals"/> (the project's, or the
-    /// command line's) plus the file's <c>modelguard_allowed_globals</c>. One scanner per distinct allowlist; files share
+    /// command line's) plus the file's <c>modelguard_allowed_globals</c>, and its allowlist profiles: <paramref name="profiles"/>
+    /// plus the file's <c>modelguard_allow_profiles</c>. One scanner per distinct allowlist; files share
     /// <see cref="FileSettings"/> instances, so the options and their fingerprint are built once per instance.
     /// </summary>
-    public static void AssignScanners(IReadOnlyList<ScanTarget> targets, ResolvedConfiguration configuration, IReadOnlyCollection<string> allowedGlobals, TimeSpan maxScanTime)
+    public static void AssignScanners(IReadOnlyList<ScanTarget> targets, ResolvedConfiguration configuration, IReadOnlyCollection<string> allowedGlobals, AllowProfileSelection profiles, TimeSpan maxScanTime)
     {
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
         var bySettings = new Dictionary<FileSettings, ScannerChoice>();
@@ -90,8 +91,12 @@ internal static class ScanRun
             target.Settings = target.InvalidPath is null ? configuration.ForModel(modelIndex++) : FileSettings.Empty;
             if (!bySettings.TryGetValue(target.Settings, out var chosen))
             {
-                // Profiles (--allow-profile / ModelGuardAllowProfile) join the options here once the engine has them.
-                var options = new ScanOptions { AllowedGlobals = allowedGlobals.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
+                var options = new ScanOptions
+                {
+                    AllowedGlobals = allowedGlobals.Concat(target.Settings.AllowedGlobals).ToArray(),
+                    AllowProfiles = profiles.For(target.Settings.AllowProfiles),
+                    MaxScanTime = maxScanTime,
+                };
                 var fingerprint = options.Fingerprint;
                 if (!scanners.TryGetValue(fingerprint, out var scanner))
                 {

@@ -69,6 +69,12 @@ public sealed class GlobalPolicyTests
         Assert.Contains("torch._utils._rebuild_tensor_v2", AllowedGlobals.All);
         Assert.Contains("torch.nn.modules.linear.Linear", AllowedGlobals.All);
         Assert.Contains("sklearn.linear_model._logistic.LogisticRegression", AllowedGlobals.All);
+
+        // What make_allowlist.py reads from the pickles of fitted estimators, sparse matrices and scheduler states.
+        Assert.Contains("scipy.sparse._csr.csr_matrix", AllowedGlobals.All);
+        Assert.Contains("sklearn.neighbors._kd_tree.newObj", AllowedGlobals.All);
+        Assert.Contains("sklearn.calibration._CalibratedClassifier", AllowedGlobals.All);
+        Assert.Contains("torch.optim.lr_scheduler.OneCycleLR._annealing_cos", AllowedGlobals.All);
     }
 
     [Theory]

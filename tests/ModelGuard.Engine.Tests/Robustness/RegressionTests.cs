@@ -22,7 +22,7 @@ public sealed class RegressionTests
     public void Deeply_nested_argument_tuples_do_not_overflow_the_stack()
     {
         var result = Scan("deep_tuple_arguments.pkl");
-        Assert.Contains("called by REDUCE", result.Single(RuleIds.DangerousImport).Message, StringComparison.Ordinal);
+        Assert.Contains("with REDUCE at offset", result.Single(RuleIds.DangerousImport).Message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -35,7 +35,7 @@ public sealed class RegressionTests
         var clock = ThreadCpuClock.Start();
         var result = Scan("shared_tuple_arguments.pkl");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed} of CPU time");
-        Assert.Contains("(2 times)", result.Single(RuleIds.DangerousImport).Message, StringComparison.Ordinal);
+        Assert.Contains(", 2 times)", result.Single(RuleIds.DangerousImport).Message, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -69,7 +69,13 @@ internal static class JoblibArrays
             j++;
         }
 
-        return j > i && long.TryParse(typeString.Substring(i, j - i), NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null;
+        if (j == i || !long.TryParse(typeString.Substring(i, j - i), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            return null;
+        }
+
+        // 'U<n>' counts characters, each stored as 4 bytes of UCS-4 (numpy's str arrays: the classes_ of a LabelEncoder).
+        return typeString[0] == 'U' && size <= long.MaxValue / 4 ? size * 4 : typeString[0] == 'U' ? null : size;
     }
 
     private static long? ElementCount(PickleValue? shape)

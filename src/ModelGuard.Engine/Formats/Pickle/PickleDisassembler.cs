@@ -23,6 +23,8 @@ internal sealed class PickleDisassembler
     private byte[]? _lineBuffer;
     private byte[]? _scratchBuffer;
     private long _frameEnd = -1;
+    private byte[]? _captured;
+    private bool _captureEnabled;
 
     public PickleDisassembler(BufferedByteReader reader) => _reader = reader;
 
@@ -46,6 +48,31 @@ internal sealed class PickleDisassembler
     {
         _reader.Rewind(checkpoint.Consumed);
         _frameEnd = checkpoint.FrameEnd;
+    }
+
+    /// <summary>How many bytes of bytes (and long str) payloads may still be kept in memory for <see cref="TakeCapturedBytes"/>.</summary>
+    public long CaptureBudget { get; private set; }
+
+    /// <summary>
+    /// Starts keeping payloads, <paramref name="budget"/> bytes in all for the whole content: the simulator calls it once a
+    /// stream imports a loader whose bytes argument is scanned as nested content. Later calls change nothing, so stacked
+    /// streams share one budget.
+    /// </summary>
+    public void EnableCapture(long budget)
+    {
+        if (!_captureEnabled)
+        {
+            _captureEnabled = true;
+            CaptureBudget = budget;
+        }
+    }
+
+    /// <summary>The payload of the bytes opcode just read when it was captured (see <see cref="CaptureBudget"/>), else null; taking it clears it.</summary>
+    public byte[]? TakeCapturedBytes()
+    {
+        var captured = _captured;
+        _captured = null;
+        return captured;
     }
 
     /// <summary>Reads one byte that is data, not an opcode (joblib writes raw array bytes between opcodes); -1 at the end.</summary>
@@ -375,6 +402,21 @@ internal sealed class PickleDisassembler
 
     private PickleInstruction ReadPayload(PickleOpcode op, long offset, long length, PayloadText kind)
     {
+        // A payload kept earlier and never taken (a walked stream, a str) must not be mistaken for this one's.
+        _captured = null;
+        if ((kind == PayloadText.None || (kind == PayloadText.Utf8 && length > MaxTextBytes)) && length <= CaptureBudget)
+        {
+            var data = new byte[length];
+            if (!_reader.TryReadExact(data))
+            {
+                throw Truncated(op, offset, $"its {length}-byte payload is cut short");
+            }
+
+            CaptureBudget -= length;
+            _captured = data;
+            return new PickleInstruction(op, offset, payloadLength: length);
+        }
+
         if (kind == PayloadText.None || length > MaxTextBytes)
         {
             var skipped = _reader.Skip(length);

@@ -19,8 +19,9 @@ internal enum ImportUse
 /// <summary>One import the pickle performs (GLOBAL, STACK_GLOBAL, INST or EXT), resolved as the unpickler would resolve it.</summary>
 internal sealed class PickleImport
 {
-    public PickleImport(string? module, string? name, PickleOpcode opcode, long offset, string? writtenAs = null, string? unresolvedReason = null)
+    public PickleImport(string? module, string? name, PickleOpcode opcode, long offset, string? writtenAs = null, string? unresolvedReason = null, string? reachedThrough = null)
     {
+        ReachedThrough = reachedThrough;
         Module = module;
         Name = name;
         Opcode = opcode;
@@ -47,6 +48,18 @@ internal sealed class PickleImport
 
     public bool IsResolved => UnresolvedReason is null;
 
+    /// <summary>
+    /// For an attribute the pickle reaches without importing it by name (<c>getattr(obj, "name")</c>): how, as
+    /// "builtins.getattr at offset N". Module and Name then name the attribute as a dotted path of the object's class.
+    /// </summary>
+    public string? ReachedThrough { get; }
+
+    /// <summary>
+    /// Calls the analysis followed instead of treating as opaque: attribute lookups with a literal name (the looked-up
+    /// attribute is classified on its own) and nested loads of bytes present in the file (scanned as nested content).
+    /// </summary>
+    public int FollowedCalls { get; private set; }
+
     public ImportUse Uses { get; private set; }
 
     /// <summary>The first opcode that called the import, if any.</summary>
@@ -68,4 +81,6 @@ internal sealed class PickleImport
     }
 
     public void MarkArgument() => Uses |= ImportUse.Argument;
+
+    public void MarkFollowedCall() => FollowedCalls++;
 }

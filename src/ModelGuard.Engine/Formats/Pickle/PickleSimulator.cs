@@ -34,6 +34,8 @@ internal sealed class PickleSimulator
     private readonly PickleMemo _memo = new();
     private readonly ExtensionRegistry _extensions;
     private readonly List<PickleImport> _imports = new();
+    private List<SteeredCall>? _steeredCalls;
+    private List<NestedLoad>? _nestedLoads;
     private int _protocol;
     private PickleDisassembler? _disassembler;
     private readonly int _nesting;
@@ -55,6 +57,12 @@ internal sealed class PickleSimulator
 
     /// <summary>Imports in the order the unpickler performs them.</summary>
     public IReadOnlyList<PickleImport> Imports => _imports;
+
+    /// <summary>Calls of allowed helpers whose arguments steer them into code (see <see cref="Policy.HelperArgumentChecks"/>).</summary>
+    public IReadOnlyList<SteeredCall> SteeredCalls => (IReadOnlyList<SteeredCall>?)_steeredCalls ?? Array.Empty<SteeredCall>();
+
+    /// <summary>Nested loads of bytes present in the stream, to be scanned as content of their own.</summary>
+    public IReadOnlyList<NestedLoad> NestedLoads => (IReadOnlyList<NestedLoad>?)_nestedLoads ?? Array.Empty<NestedLoad>();
 
     /// <summary>Decodes and simulates until STOP; returns false when the data ended before the first opcode.</summary>
     public bool Run(PickleDisassembler disassembler)
@@ -161,14 +169,20 @@ internal sealed class PickleSimulator
             case PickleOpcode.BinUnicode:
             case PickleOpcode.ShortBinUnicode:
             case PickleOpcode.BinUnicode8:
-                Push(ins, ins.Text is null ? OpaqueValue.LongString : new TextValue(ins.Text));
-                break;
+                {
+                    var captured = ins.Text is null ? _disassembler!.TakeCapturedBytes() : null;
+                    Push(ins, ins.Text is not null ? new TextValue(ins.Text) : captured is not null ? new PayloadValue(captured, ins.Offset, isText: true) : OpaqueValue.LongString);
+                    break;
+                }
             case PickleOpcode.BinBytes:
             case PickleOpcode.ShortBinBytes:
             case PickleOpcode.BinBytes8:
             case PickleOpcode.ByteArray8:
-                Push(ins, OpaqueValue.Bytes);
-                break;
+                {
+                    var captured = _disassembler!.TakeCapturedBytes();
+                    Push(ins, captured is null ? OpaqueValue.Bytes : new PayloadValue(captured, ins.Offset, isText: false));
+                    break;
+                }
             case PickleOpcode.NextBuffer:
                 throw new PickleFormatException(ins.Offset, "NEXT_BUFFER refers to out-of-band data, which a model loader never supplies");
             case PickleOpcode.ReadOnlyBuffer:
@@ -362,6 +376,12 @@ internal sealed class PickleSimulator
                     UseAsArgument(state);
                     var target = Peek(ins);
                     UseAsReceiver(target, ins);
+                    if (state is TupleValue { Count: 2 } pair && pair[1] is DictValue { DunderKey: { } slot })
+                    {
+                        // BUILD's slot state is applied with setattr: a dunder name (__class__) rewires the object instead of filling it.
+                        Steer(ins.Offset, $"BUILD sets the attribute {slot} of {target.Describe()} with setattr, which rewires the object (its class, its methods) instead of restoring its data");
+                    }
+
                     if (target is CallResultValue instance)
                     {
                         instance.State = state;
@@ -406,6 +426,13 @@ internal sealed class PickleSimulator
         // attributes; the import then fails. It is still reported as written (fail closed).
         var import = new PickleImport(module, name, ins.Opcode, ins.Offset, writtenAs);
         _imports.Add(import);
+        if (NestedLoadFollower.IsFollowedLoader(module, name))
+        {
+            // The loader's bytes argument comes after its import: from here on payloads are kept (up to the budget) so that
+            // a call with literal bytes can be scanned as nested content instead of being reported as opaque.
+            _disassembler!.EnableCapture(NestedLoadFollower.MaxCapturedBytes);
+        }
+
         return import;
     }
 
@@ -438,6 +465,39 @@ internal sealed class PickleSimulator
     {
         UseAsArgument(args);
         var origin = Origin(callable);
+
+        // Calls of an imported function by REDUCE or OBJ are followed where their effect can be worked out from literal
+        // arguments; NEWOBJ calls cls.__new__, which these functions do not have.
+        if (callable is GlobalValue { Import: { IsResolved: true } callee } && ins.Opcode is PickleOpcode.Reduce or PickleOpcode.Obj)
+        {
+            if (AttributeLookup.TryResolve(callee, args, ins.Offset, out var attribute))
+            {
+                callee.MarkFollowedCall();
+                _imports.Add(attribute);
+                return new CallResultValue(attribute, args);
+            }
+
+            if (NestedLoadFollower.TryFollow(callee, args, ins.Offset, out var load))
+            {
+                callee.MarkFollowedCall();
+                (_nestedLoads ??= new List<NestedLoad>()).Add(load);
+
+                // What the nested file loads is judged by its own scan, not by the loader's name wherever it goes next.
+                return new CallResultValue(null, args);
+            }
+
+            if (NestedLoadFollower.TryEncodeLiteral(callee, args, out var encoded))
+            {
+                origin!.MarkCalled(ins.Opcode, ins.Offset);
+                return new PayloadValue(encoded, ins.Offset, isText: false);
+            }
+
+            if (Policy.HelperArgumentChecks.Check(callee.Module!, callee.Name!, args) is { } steering)
+            {
+                Steer(ins.Offset, steering);
+            }
+        }
+
         origin?.MarkCalled(ins.Opcode, ins.Offset);
         if (origin is { IsResolved: true, Module: "copyreg", Name: "add_extension" } && args is TupleValue { Items.Count: 3 } t
             && t.Items[0] is TextValue module && t.Items[1] is TextValue name && t.Items[2] is IntValue code)
@@ -463,8 +523,20 @@ internal sealed class PickleSimulator
         }
 
         _imports.AddRange(nested.Imports);
+        if (nested._steeredCalls is not null)
+        {
+            (_steeredCalls ??= new List<SteeredCall>()).AddRange(nested._steeredCalls);
+        }
+
+        if (nested._nestedLoads is not null)
+        {
+            (_nestedLoads ??= new List<NestedLoad>()).AddRange(nested._nestedLoads);
+        }
+
         _disassembler = disassembler;
     }
+
+    private void Steer(long offset, string message) => (_steeredCalls ??= new List<SteeredCall>()).Add(new SteeredCall(offset, message));
 
     private static PickleImport? Origin(PickleValue value) => value switch
     {

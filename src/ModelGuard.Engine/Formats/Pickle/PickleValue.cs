@@ -46,6 +46,30 @@ internal sealed class TextValue : PickleValue
     public override string Describe() => "str";
 }
 
+/// <summary>
+/// A payload kept because a nested loader may read it (see <see cref="PickleDisassembler.CaptureBudget"/>): bytes, or a str too
+/// long to be a name, kept as its UTF-8 bytes (protocol 2 writes bytes as <c>_codecs.encode(str, "latin1")</c>).
+/// </summary>
+internal sealed class PayloadValue : PickleValue
+{
+    public PayloadValue(byte[] data, long offset, bool isText)
+    {
+        Data = data;
+        Offset = offset;
+        IsText = isText;
+    }
+
+    public byte[] Data { get; }
+
+    /// <summary>Offset of the opcode that pushed the payload (or of the call that made it).</summary>
+    public long Offset { get; }
+
+    /// <summary>A str's UTF-8 bytes rather than bytes.</summary>
+    public bool IsText { get; }
+
+    public override string Describe() => IsText ? "a long str" : "bytes";
+}
+
 /// <summary>An int small enough to matter (extension codes).</summary>
 internal sealed class IntValue : PickleValue
 {
@@ -215,12 +239,21 @@ internal sealed class DictValue : PickleValue
     public static readonly IReadOnlyList<string> ReadBackKeys = Keys;
 
     private KeyValuePair<string, PickleValue>[]? _kept;
+    private string? _dunderKey;
     private int _keptCount;
     private int _setCount;
     private bool _untracked;
 
+    /// <summary>The first str key that is a dunder name (<c>__class__</c>): setattr with it rewires the object, not its data.</summary>
+    public string? DunderKey => _dunderKey;
+
     public void Set(PickleValue key, PickleValue value)
     {
+        if (_dunderKey is null && key is TextValue named && PythonNames.IsDunder(named.Text))
+        {
+            _dunderKey = named.Text;
+        }
+
         if (_untracked)
         {
             return;

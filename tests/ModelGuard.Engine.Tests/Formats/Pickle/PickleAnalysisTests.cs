@@ -25,8 +25,8 @@ public sealed class PickleAnalysisTests
         var finding = ScanHelpers.Scan(bytes).Single(RuleIds.DangerousImport);
         Assert.Equal(2, finding.Offset);
         Assert.Contains("os.system", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("runs shell commands", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("called by REDUCE", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("loading the file would run shell commands or start processes: it calls os.system", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("with REDUCE at offset", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class PickleAnalysisTests
         var bytes = W().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray();
         var finding = ScanHelpers.Scan(bytes).Single(RuleIds.UnknownImport);
         Assert.Contains("mypkg.layers.Custom", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("called by NEWOBJ", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("it is called by NEWOBJ at offset", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class PickleAnalysisTests
             .BinGet(7).BinGet(0).StackGlobal()
             .ShortBinUnicode("id").Tuple1().Reduce().Stop().ToArray();
         var finding = ScanHelpers.Scan(bytes).Single(RuleIds.DangerousImport);
-        Assert.Contains("os.system with STACK_GLOBAL", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("os.system (imported with STACK_GLOBAL)", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class PickleAnalysisTests
             .Op(0x82).Op(42).BinUnicode("id").Tuple1().Reduce().Stop().ToArray();
         var result = ScanHelpers.Scan(bytes);
         Assert.Contains(result.Findings, f => f.Rule.Id == RuleIds.DangerousImport && f.Message.Contains("copyreg.add_extension", StringComparison.Ordinal));
-        Assert.Contains(result.Findings, f => f.Rule.Id == RuleIds.DangerousImport && f.Message.Contains("os.system with EXT1", StringComparison.Ordinal));
+        Assert.Contains(result.Findings, f => f.Rule.Id == RuleIds.DangerousImport && f.Message.Contains("os.system (imported with EXT1)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class PickleAnalysisTests
             _ => w.Global("subprocess", "Popen").EmptyTuple().EmptyDict().Op(0x92).Stop().ToArray(),
         };
         var finding = ScanHelpers.Scan(bytes).Single(RuleIds.DangerousImport);
-        var expected = how == "build" ? "invoked by BUILD" : "called by " + how.ToUpperInvariant();
+        var expected = how == "build" ? "invokes methods of subprocess.Popen (imported with GLOBAL) with BUILD" : "with " + how.ToUpperInvariant() + " at offset";
         Assert.Contains(expected, finding.Message, StringComparison.Ordinal);
     }
 
@@ -175,7 +175,7 @@ public sealed class PickleAnalysisTests
     {
         var bytes = W().Proto(2).Global("collections", "OrderedDict").Global("os", "system").Tuple1().Reduce().Stop().ToArray();
         var finding = ScanHelpers.Scan(bytes).Single(RuleIds.DangerousImport);
-        Assert.Contains("passed as an argument", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("loading the file could run shell commands or start processes: it passes os.system (imported with GLOBAL) into another call", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
