@@ -94,7 +94,10 @@ internal static class ContentDispatcher
                 return SafetensorsContentScanner.ScanSniffed(context, replay, member);
 
             case ContentFormat.Unknown:
-                return SafetensorsContentScanner.ScanByName(context, replay, member);
+                return OnnxContentScanner.ScanByName(context, replay, member) ?? SafetensorsContentScanner.ScanByName(context, replay, member);
+
+            case ContentFormat.Onnx:
+                return OnnxContentScanner.Scan(context, replay, member);
 
             case ContentFormat.Zip:
                 if (!EnterContainer(context, member, depth, "zip archive"))

@@ -35,4 +35,7 @@ public enum ContentFormat
 
     /// <summary>A safetensors file.</summary>
     Safetensors,
+
+    /// <summary>An ONNX model (a protobuf ModelProto).</summary>
+    Onnx,
 }

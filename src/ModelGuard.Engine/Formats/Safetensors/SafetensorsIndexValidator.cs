@@ -109,51 +109,7 @@ internal static class SafetensorsIndexValidator
     }
 
     /// <summary>Why a weight_map value is not a plain relative path inside the model folder, or null.</summary>
-    public static string? UnsafePathReason(string path)
-    {
-        if (path.Length == 0)
-        {
-            return "is empty";
-        }
-
-        foreach (var c in path)
-        {
-            if (char.IsControl(c))
-            {
-                return $"contains the control character U+{(int)c:X4}";
-            }
-        }
-
-        if (path.IndexOf('\\') >= 0)
-        {
-            return "contains a backslash, which Windows treats as a folder separator";
-        }
-
-        if (path[0] == '/')
-        {
-            return "is an absolute path";
-        }
-
-        if (path.Length >= 2 && path[1] == ':' && ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')))
-        {
-            return "starts with a drive letter";
-        }
-
-        if (path.IndexOf(':') >= 0)
-        {
-            return "contains ':', which Windows reads as a drive or an alternate data stream";
-        }
-
-        foreach (var segment in path.Split('/'))
-        {
-            if (segment == "..")
-            {
-                return "contains a '..' segment";
-            }
-        }
-
-        return null;
-    }
+    public static string? UnsafePathReason(string path) => IO.FolderRelativePath.UnsafeReason(path);
 
     private static List<MapEntry>? ReadWeightMap(JsonNode root, List<SafetensorsIssue> issues)
     {
