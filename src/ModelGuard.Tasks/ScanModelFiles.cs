@@ -74,6 +74,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <summary>The user's own pickled globals (<c>@(ModelGuardAllowedGlobal)</c>), as <c>module.name</c>.</summary>
     public ITaskItem[] AllowedGlobals { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>Native custom-op libraries an ONNX Runtime GenAI config may load (<c>@(ModelGuardAllowedNativeLibrary)</c>).</summary>
+    public ITaskItem[] AllowedNativeLibraries { get; set; } = Array.Empty<ITaskItem>();
+
     /// <summary>The per-file result cache (<c>$(IntermediateOutputPath)modelguard.cache</c>); empty turns caching off.</summary>
     public string? CacheFile { get; set; }
 
@@ -131,6 +134,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         // One scanner per distinct allowlist: @(ModelGuardAllowedGlobal) plus the file's modelguard_allowed_globals. Files share
         // FileSettings instances (see ResolvedConfiguration), so the options and their fingerprint are built once per instance.
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
+        var nativeAllowed = (AllowedNativeLibraries ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
         var bySettings = new Dictionary<FileSettings, ScannerChoice>();
         var modelIndex = 0;
@@ -139,7 +143,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
             target.Settings = target.InvalidPath is null ? configuration.ForModel(modelIndex++) : FileSettings.Empty;
             if (!bySettings.TryGetValue(target.Settings, out var chosen))
             {
-                var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), MaxScanTime = maxScanTime };
+                var options = new ScanOptions { AllowedGlobals = projectAllowed.Concat(target.Settings.AllowedGlobals).ToArray(), AllowedNativeLibraries = nativeAllowed, MaxScanTime = maxScanTime };
                 var fingerprint = options.Fingerprint;
                 if (!scanners.TryGetValue(fingerprint, out var scanner))
                 {
@@ -156,6 +160,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         }
 
         ScanAll(targets, cache, scanStartUtc);
+        ReportUnbundledReferences(targets);
         SaveCache(cache, targets, configuration);
 
         var reported = new List<ReportedFinding>();
@@ -238,10 +243,13 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 var result = target.Scanner!.ScanFile(target.FullPath, target.DisplayPath);
                 target.Format = result.Format.ToString();
                 target.Findings = result.Findings;
+                target.ReferencedFiles = result.ReferencedFiles;
 
                 // Cache only complete verdicts on files that did not change while they were read: never an unreadable file, an
                 // internal failure or a file written within the racy window.
+                // A verdict that depends on other files (an ONNX model's external data) is not cached: they can change on their own.
                 target.Cacheable = target.Length >= 0
+                    && result.ReferencedFiles.Count == 0
                     && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile or RuleIds.ScanTimeLimitExceeded))
                     && scanStartUtc - new DateTime(target.LastWriteTicksUtc, DateTimeKind.Utc) > RacyWindow
                     && target.IsUnchangedOnDisk();
@@ -262,6 +270,36 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 };
             }
         });
+    }
+
+    /// <summary>
+    /// MG5006: a model reads other files (an ONNX model's external data) that exist but are not items of the project, so the
+    /// published app does not have them. Models with such references are never cached, so every build checks this.
+    /// </summary>
+    private void ReportUnbundledReferences(List<Target> targets)
+    {
+        var bundled = new HashSet<string>(targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath), PathComparer);
+        foreach (var target in targets)
+        {
+            var missing = target.ReferencedFiles.Where(f => !bundled.Contains(f)).ToList();
+            if (missing.Count == 0)
+            {
+                continue;
+            }
+
+            var findings = target.Findings.ToList();
+            foreach (var file in missing)
+            {
+                findings.Add(new Finding(
+                    RuleCatalog.OnnxExternalDataNotBundled,
+                    target.DisplayPath,
+                    null,
+                    null,
+                    $"the model reads external data from '{DisplayPathOf(file)}', which exists but is not an item of the project (Content, None or EmbeddedResource); the published app would not find it"));
+            }
+
+            target.Findings = findings;
+        }
     }
 
     /// <summary>Rebuilds engine findings from a cache entry; false (rescan) if the entry names a rule this build does not know.</summary>
@@ -615,6 +653,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         public string Format { get; set; } = nameof(ContentFormat.Unknown);
 
         public IReadOnlyList<Finding> Findings { get; set; } = Array.Empty<Finding>();
+
+        /// <summary>Other files the verdict depends on (<see cref="ScanResult.ReferencedFiles"/>).</summary>
+        public IReadOnlyList<string> ReferencedFiles { get; set; } = Array.Empty<string>();
 
         public bool FromCache { get; set; }
 

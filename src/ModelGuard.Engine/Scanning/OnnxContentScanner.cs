@@ -59,13 +59,12 @@ internal static class OnnxContentScanner
     /// </summary>
     public static ContentFormat? ScanByName(ScanContext context, Stream content, string? member)
     {
-        var name = member ?? context.FilePath;
-        if (name.EndsWith(Extension, StringComparison.OrdinalIgnoreCase))
+        if (HasOnnxName(context, member))
         {
             return Scan(context, content, member);
         }
 
-        if (member is null && string.Equals(Path.GetFileName(context.FilePath), GenAiConfigValidator.FileName, StringComparison.OrdinalIgnoreCase))
+        if (IsGenAiConfig(context, member))
         {
             long? length = content.CanSeek ? content.Length - content.Position : null;
             foreach (var issue in GenAiConfigValidator.Validate(content, length, context.Options.AllowedNativeLibraries))
@@ -78,4 +77,13 @@ internal static class OnnxContentScanner
 
         return null;
     }
+
+    /// <summary>Whether <see cref="ScanByName"/> validates this content (a <c>.onnx</c> name, a top-level GenAI config).</summary>
+    public static bool IsValidatedByName(ScanContext context, string? member) => HasOnnxName(context, member) || IsGenAiConfig(context, member);
+
+    private static bool HasOnnxName(ScanContext context, string? member) => (member ?? context.FilePath).EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsGenAiConfig(ScanContext context, string? member)
+        => member is null && context.FilePath.Substring(Math.Max(context.FilePath.LastIndexOf('/'), context.FilePath.LastIndexOf('\\')) + 1)
+            .Equals(GenAiConfigValidator.FileName, StringComparison.OrdinalIgnoreCase);
 }

@@ -27,6 +27,9 @@ internal static class OnnxLimits
     /// <summary>Bytes of all names ModelGuard keeps for one model.</summary>
     public const long MaxTotalNameBytes = 256L * 1024 * 1024;
 
+    /// <summary>Index values of one sparse tensor that are read and checked against its dims (more are reported as a limit).</summary>
+    public const int MaxKeptIndexValues = 4_000_000;
+
     /// <summary>Protobuf's limit for one message: 2 GiB - 1 byte.</summary>
     public const long MaxProtobufBytes = int.MaxValue;
 }

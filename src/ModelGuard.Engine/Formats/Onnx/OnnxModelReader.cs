@@ -33,35 +33,33 @@ internal sealed class OnnxModelReader
     private void ReadModel(OnnxModel model)
     {
         var end = _wire.End;
-        var seen = 0L;
         while (_wire.TryReadTag(end, out var field, out var wire))
         {
             var at = _wire.Position;
             ScanDeadline.Check();
             switch (field)
             {
-                case 1:
-                    Once(ref seen, field, at, "ir_version", "ModelProto");
+                case 1 when wire == ProtoWireReader.Varint:
                     model.IrVersionOffset = at;
                     model.IrVersion = (long)ReadVarintField(wire, end, "ir_version", "ModelProto");
                     break;
-                case 7:
-                    Once(ref seen, field, at, "graph", "ModelProto");
-                    model.Graph = ReadGraph(Message(wire, end, "graph", "ModelProto"), "the main graph", 0);
+                case 7 when wire == ProtoWireReader.LengthDelimited:
+                    // A repeated message field is merged by protobuf parsers: a second 'graph' adds to the first.
+                    model.Graph = ReadGraph(Message(wire, end, "graph", "ModelProto"), "the main graph", 0, model.Graph);
                     break;
-                case 8:
+                case 8 when wire == ProtoWireReader.LengthDelimited:
                     model.Opsets.Add(ReadOpset(Message(wire, end, "opset_import", "ModelProto")));
                     Count(model.Opsets.Count, "opset_import entries");
                     break;
-                case 20:
+                case 20 when wire == ProtoWireReader.LengthDelimited:
                     ReadTrainingInfo(Message(wire, end, "training_info", "ModelProto"), model);
                     break;
-                case 25:
+                case 25 when wire == ProtoWireReader.LengthDelimited:
                     model.Functions.Add(ReadFunction(Message(wire, end, "functions", "ModelProto")));
                     Count(model.Functions.Count, "functions");
                     break;
-                case 2 or 3 or 4 or 6 or 14 or 26:
-                    SkipMessageOrBytes(wire, end, field, "ModelProto");
+                case 14 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, ProtoSchema.StringStringEntry);
                     break;
                 default:
                     _wire.SkipValue(wire, end, $"field {field} of the ModelProto");
@@ -70,9 +68,9 @@ internal sealed class OnnxModelReader
         }
     }
 
-    private OnnxGraph ReadGraph(long end, string role, int subgraphDepth)
+    private OnnxGraph ReadGraph(long end, string role, int subgraphDepth, OnnxGraph? mergeInto = null)
     {
-        var graph = new OnnxGraph(_wire.Position, role);
+        var graph = mergeInto ?? new OnnxGraph(_wire.Position, role);
         if (subgraphDepth > OnnxLimits.MaxSubgraphDepth)
         {
             throw Limit(graph.Offset, $"subgraphs are nested more than {OnnxLimits.MaxSubgraphDepth} levels deep");
@@ -83,26 +81,32 @@ internal sealed class OnnxModelReader
         {
             switch (field)
             {
-                case 1:
+                case 1 when wire == ProtoWireReader.LengthDelimited:
                     graph.Nodes.Add(ReadNode(Message(wire, end, "node", "GraphProto"), subgraphDepth));
                     break;
-                case 2:
+                case 2 when wire == ProtoWireReader.LengthDelimited:
                     graph.Name = ReadName(wire, end, "name", "GraphProto");
                     break;
-                case 5:
+                case 5 when wire == ProtoWireReader.LengthDelimited:
                     graph.Initializers.Add(ReadTensor(Message(wire, end, "initializer", "GraphProto"), Scoped("initializer", role)));
                     break;
-                case 15:
+                case 15 when wire == ProtoWireReader.LengthDelimited:
                     graph.SparseInitializers.Add(ReadSparseTensor(Message(wire, end, "sparse_initializer", "GraphProto"), Scoped("sparse initializer", role)));
                     break;
-                case 11:
+                case 11 when wire == ProtoWireReader.LengthDelimited:
                     AddValueInfo(graph.Inputs, wire, end, "input");
                     break;
-                case 12:
+                case 12 when wire == ProtoWireReader.LengthDelimited:
                     AddValueInfo(graph.Outputs, wire, end, "output");
                     break;
-                case 10 or 13 or 14 or 16:
-                    SkipMessageOrBytes(wire, end, field, "GraphProto");
+                case 13 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, ProtoSchema.ValueInfo);
+                    break;
+                case 14 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, ProtoSchema.TensorAnnotation);
+                    break;
+                case 16 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, ProtoSchema.StringStringEntry);
                     break;
                 default:
                     _wire.SkipValue(wire, end, $"field {field} of a GraphProto");
@@ -122,9 +126,13 @@ internal sealed class OnnxModelReader
         var name = string.Empty;
         while (_wire.TryReadTag(messageEnd, out var field, out var fieldWire))
         {
-            if (field == 1)
+            if (field == 1 && fieldWire == ProtoWireReader.LengthDelimited)
             {
                 name = ReadName(fieldWire, messageEnd, "name", "ValueInfoProto");
+            }
+            else if (field is 2 or 4 && fieldWire == ProtoWireReader.LengthDelimited)
+            {
+                SkipMessage(messageEnd, field == 2 ? ProtoSchema.TypeProto : ProtoSchema.StringStringEntry);
             }
             else
             {
@@ -147,33 +155,32 @@ internal sealed class OnnxModelReader
         }
 
         Enter();
-        var seen = 0L;
         while (_wire.TryReadTag(end, out var field, out var wire))
         {
-            var at = _wire.Position;
             switch (field)
             {
-                case 1:
+                case 1 when wire == ProtoWireReader.LengthDelimited:
                     node.Inputs.Add(ReadName(wire, end, "input", "NodeProto"));
                     Count(node.Inputs.Count, "node inputs");
                     break;
-                case 2:
+                case 2 when wire == ProtoWireReader.LengthDelimited:
                     node.Outputs.Add(ReadName(wire, end, "output", "NodeProto"));
                     Count(node.Outputs.Count, "node outputs");
                     break;
-                case 3:
+                case 3 when wire == ProtoWireReader.LengthDelimited:
                     node.Name = ReadName(wire, end, "name", "NodeProto");
                     break;
-                case 4:
-                    Once(ref seen, field, at, "op_type", "NodeProto");
+                case 4 when wire == ProtoWireReader.LengthDelimited:
                     node.OpType = ReadName(wire, end, "op_type", "NodeProto");
                     break;
-                case 7:
-                    Once(ref seen, field, at, "domain", "NodeProto");
+                case 7 when wire == ProtoWireReader.LengthDelimited:
                     node.Domain = ReadName(wire, end, "domain", "NodeProto");
                     break;
-                case 5:
+                case 5 when wire == ProtoWireReader.LengthDelimited:
                     ReadAttribute(Message(wire, end, "attribute", "NodeProto"), node, subgraphDepth);
+                    break;
+                case 9 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, ProtoSchema.StringStringEntry);
                     break;
                 default:
                     _wire.SkipValue(wire, end, $"field {field} of a NodeProto");
@@ -193,24 +200,23 @@ internal sealed class OnnxModelReader
         {
             switch (field)
             {
-                case 1:
+                case 1 when wire == ProtoWireReader.LengthDelimited:
                     name = ReadName(wire, end, "name", "AttributeProto");
                     break;
-                case 5 or 10:
+                case 5 or 10 when wire == ProtoWireReader.LengthDelimited:
                     node.Tensors.Add(ReadTensor(Message(wire, end, field == 5 ? "t" : "tensors", "AttributeProto"), $"tensor of attribute '{name}' of {node.Describe()}"));
                     Count(node.Tensors.Count, "attribute tensors of one node");
                     break;
-                case 6 or 11:
+                case 6 or 11 when wire == ProtoWireReader.LengthDelimited:
                     node.Subgraphs.Add(ReadGraph(Message(wire, end, field == 6 ? "g" : "graphs", "AttributeProto"), $"the '{name}' graph of {node.Describe()}", subgraphDepth + 1));
                     Count(node.Subgraphs.Count, "subgraphs of one node");
                     break;
-                case 22 or 23:
+                case 22 or 23 when wire == ProtoWireReader.LengthDelimited:
                     node.SparseTensors.Add(ReadSparseTensor(Message(wire, end, field == 22 ? "sparse_tensor" : "sparse_tensors", "AttributeProto"), $"sparse tensor of attribute '{name}' of {node.Describe()}"));
                     Count(node.SparseTensors.Count, "sparse tensors of one node");
                     break;
-                case 14 or 15:
-                    // TypeProto: nested types, skipped whole (its depth is bounded by its length).
-                    SkipMessageOrBytes(wire, end, field, "AttributeProto");
+                case 14 or 15 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, ProtoSchema.TypeProto);
                     break;
                 default:
                     _wire.SkipValue(wire, end, $"field {field} of an AttributeProto");
@@ -221,7 +227,7 @@ internal sealed class OnnxModelReader
         Leave();
     }
 
-    private OnnxTensor ReadTensor(long end, string role)
+    private OnnxTensor ReadTensor(long end, string role, bool keepIndexValues = false)
     {
         var tensor = new OnnxTensor(_wire.Position, role);
         ScanDeadline.Check();
@@ -231,52 +237,61 @@ internal sealed class OnnxModelReader
         }
 
         Enter();
-        var seen = 0L;
         while (_wire.TryReadTag(end, out var field, out var wire))
         {
-            var at = _wire.Position;
             switch (field)
             {
-                case 1:
+                case 1 when wire is ProtoWireReader.Varint or ProtoWireReader.LengthDelimited:
                     ReadInt64s(wire, end, tensor.Dims, "dims", "TensorProto");
                     break;
-                case 2:
-                    Once(ref seen, field, at, "data_type", "TensorProto");
+                case 2 when wire == ProtoWireReader.Varint:
                     tensor.DataType = (long)ReadVarintField(wire, end, "data_type", "TensorProto");
                     break;
-                case 3:
+                case 3 when wire == ProtoWireReader.LengthDelimited:
                     tensor.HasSegment = true;
-                    _wire.SkipTo(Message(wire, end, "segment", "TensorProto"), "segment");
+                    SkipMessage(end, ProtoSchema.Opaque);
                     break;
-                case 4:
+                case 4 when wire is ProtoWireReader.Fixed32 or ProtoWireReader.LengthDelimited:
                     AddTypedCount(tensor, field, CountFixed(wire, end, 4, "float_data"));
                     break;
-                case 10:
+                case 10 when wire is ProtoWireReader.Fixed64 or ProtoWireReader.LengthDelimited:
                     AddTypedCount(tensor, field, CountFixed(wire, end, 8, "double_data"));
                     break;
-                case 5 or 7 or 11:
+                case 5 or 7 when keepIndexValues && wire is ProtoWireReader.Varint or ProtoWireReader.LengthDelimited:
+                    AddTypedCount(tensor, field, ReadIndexValues(wire, end, tensor.IndexValues ??= new List<long>(), field == 5));
+                    break;
+                case 5 or 7 or 11 when wire is ProtoWireReader.Varint or ProtoWireReader.LengthDelimited:
                     AddTypedCount(tensor, field, CountVarints(wire, end, TypedFieldName(field)));
                     break;
-                case 6:
+                case 6 when wire == ProtoWireReader.LengthDelimited:
                     _wire.SkipTo(Bytes(wire, end, "string_data", "TensorProto"), "string_data");
                     AddTypedCount(tensor, field, 1);
                     break;
-                case 8:
+                case 8 when wire == ProtoWireReader.LengthDelimited:
                     tensor.Name = ReadName(wire, end, "name", "TensorProto");
                     break;
-                case 9:
-                    Once(ref seen, field, at, "raw_data", "TensorProto");
+                case 9 when wire == ProtoWireReader.LengthDelimited:
                     var payloadEnd = Bytes(wire, end, "raw_data", "TensorProto");
                     tensor.RawDataLength = payloadEnd - _wire.Position;
-                    _wire.SkipTo(payloadEnd, "raw_data");
+                    if (keepIndexValues && tensor.RawDataLength <= OnnxLimits.MaxKeptIndexValues * 8L)
+                    {
+                        tensor.RawIndexBytes = _wire.ReadBytes(payloadEnd, "raw_data");
+                    }
+                    else
+                    {
+                        _wire.SkipTo(payloadEnd, "raw_data");
+                    }
+
                     break;
-                case 13:
+                case 13 when wire == ProtoWireReader.LengthDelimited:
                     tensor.ExternalData.Add(ReadEntry(Message(wire, end, "external_data", "TensorProto")));
                     Count(tensor.ExternalData.Count, "external_data entries of one tensor");
                     break;
-                case 14:
-                    Once(ref seen, field, at, "data_location", "TensorProto");
+                case 14 when wire == ProtoWireReader.Varint:
                     tensor.DataLocation = (long)ReadVarintField(wire, end, "data_location", "TensorProto");
+                    break;
+                case 16 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, ProtoSchema.StringStringEntry);
                     break;
                 default:
                     _wire.SkipValue(wire, end, $"field {field} of a TensorProto");
@@ -296,13 +311,13 @@ internal sealed class OnnxModelReader
         {
             switch (field)
             {
-                case 1:
+                case 1 when wire == ProtoWireReader.LengthDelimited:
                     sparse.Values = ReadTensor(Message(wire, end, "values", "SparseTensorProto"), "values of " + role);
                     break;
-                case 2:
-                    sparse.Indices = ReadTensor(Message(wire, end, "indices", "SparseTensorProto"), "indices of " + role);
+                case 2 when wire == ProtoWireReader.LengthDelimited:
+                    sparse.Indices = ReadTensor(Message(wire, end, "indices", "SparseTensorProto"), "indices of " + role, keepIndexValues: true);
                     break;
-                case 3:
+                case 3 when wire is ProtoWireReader.Varint or ProtoWireReader.LengthDelimited:
                     ReadInt64s(wire, end, sparse.Dims, "dims", "SparseTensorProto");
                     break;
                 default:
@@ -324,26 +339,29 @@ internal sealed class OnnxModelReader
         {
             switch (field)
             {
-                case 1:
+                case 1 when wire == ProtoWireReader.LengthDelimited:
                     function.Name = ReadName(wire, end, "name", "FunctionProto");
                     break;
-                case 4:
+                case 4 when wire == ProtoWireReader.LengthDelimited:
                     function.Inputs.Add(ReadName(wire, end, "input", "FunctionProto"));
                     Count(function.Inputs.Count, "function inputs");
                     break;
-                case 5:
+                case 5 when wire == ProtoWireReader.LengthDelimited:
                     function.Outputs.Add(ReadName(wire, end, "output", "FunctionProto"));
                     Count(function.Outputs.Count, "function outputs");
                     break;
-                case 7:
+                case 7 when wire == ProtoWireReader.LengthDelimited:
                     function.Nodes.Add(ReadNode(Message(wire, end, "node", "FunctionProto"), 0));
                     break;
-                case 10:
+                case 10 when wire == ProtoWireReader.LengthDelimited:
                     function.Domain = ReadName(wire, end, "domain", "FunctionProto");
                     break;
-                case 11:
+                case 11 when wire == ProtoWireReader.LengthDelimited:
                     // Default attribute values can hold tensors (with external data) and graphs like any attribute.
                     ReadAttribute(Message(wire, end, "attribute_proto", "FunctionProto"), defaults, 0);
+                    break;
+                case 9 or 12 or 14 when wire == ProtoWireReader.LengthDelimited:
+                    SkipMessage(end, field == 12 ? ProtoSchema.ValueInfo : ProtoSchema.StringStringEntry);
                     break;
                 default:
                     _wire.SkipValue(wire, end, $"field {field} of a FunctionProto");
@@ -365,10 +383,14 @@ internal sealed class OnnxModelReader
         Enter();
         while (_wire.TryReadTag(end, out var field, out var wire))
         {
-            if (field is 1 or 2)
+            if (field is 1 or 2 && wire == ProtoWireReader.LengthDelimited)
             {
                 var name = field == 1 ? "initialization" : "algorithm";
                 model.TrainingGraphs.Add(ReadGraph(Message(wire, end, name, "TrainingInfoProto"), $"the training '{name}' graph", 0));
+            }
+            else if (field is 3 or 4 && wire == ProtoWireReader.LengthDelimited)
+            {
+                SkipMessage(end, ProtoSchema.StringStringEntry);
             }
             else
             {
@@ -385,11 +407,11 @@ internal sealed class OnnxModelReader
         Enter();
         while (_wire.TryReadTag(end, out var field, out var wire))
         {
-            if (field == 1)
+            if (field == 1 && wire == ProtoWireReader.LengthDelimited)
             {
                 opset.Domain = ReadName(wire, end, "domain", "OperatorSetIdProto");
             }
-            else if (field == 2)
+            else if (field == 2 && wire == ProtoWireReader.Varint)
             {
                 opset.Version = (long)ReadVarintField(wire, end, "version", "OperatorSetIdProto");
             }
@@ -409,11 +431,11 @@ internal sealed class OnnxModelReader
         Enter();
         while (_wire.TryReadTag(end, out var field, out var wire))
         {
-            if (field == 1)
+            if (field == 1 && wire == ProtoWireReader.LengthDelimited)
             {
                 entry.Key = ReadName(wire, end, "key", "StringStringEntryProto");
             }
-            else if (field == 2)
+            else if (field == 2 && wire == ProtoWireReader.LengthDelimited)
             {
                 entry.Value = ReadName(wire, end, "value", "StringStringEntryProto");
             }
@@ -440,6 +462,27 @@ internal sealed class OnnxModelReader
         {
             AddDim(values, (long)_wire.ReadVarint(payloadEnd, "a value of packed " + name));
         }
+    }
+
+    /// <summary>Reads int64_data or int32_data values of sparse indices (one varint, or a packed run) into <paramref name="values"/>.</summary>
+    private long ReadIndexValues(int wire, long end, List<long> values, bool int32)
+    {
+        var payloadEnd = wire == ProtoWireReader.Varint ? end : Bytes(wire, end, int32 ? "int32_data" : "int64_data", "TensorProto");
+        long count = 0;
+        do
+        {
+            var value = (long)_wire.ReadVarint(payloadEnd, int32 ? "int32_data" : "int64_data");
+            if (values.Count >= OnnxLimits.MaxKeptIndexValues)
+            {
+                throw Limit(_wire.Position, $"a sparse tensor has more than {OnnxLimits.MaxKeptIndexValues} indices");
+            }
+
+            values.Add(int32 ? (int)value : value);
+            count++;
+        }
+        while (wire != ProtoWireReader.Varint && _wire.Position < payloadEnd);
+
+        return count;
     }
 
     private void AddDim(List<long> values, long value)
@@ -533,22 +576,24 @@ internal sealed class OnnxModelReader
         return _wire.ReadString(payloadEnd, OnnxLimits.MaxNameBytes, $"the field '{field}' of a {message}");
     }
 
-    private void SkipMessageOrBytes(int wire, long end, int field, string message)
-        => _wire.SkipTo(Bytes(wire, end, $"field {field}", message), $"field {field} of a {message}");
-
-    /// <summary>
-    /// A singular field written twice: protobuf parsers keep the last scalar and merge messages, readers built otherwise keep the
-    /// first, so the same bytes are two different models. No writer does it.
-    /// </summary>
-    private static void Once(ref long seen, int field, long at, string name, string message)
+    /// <summary>Skips a message ModelGuard does not keep, walking its nested messages (see <see cref="ProtoSchema"/>).</summary>
+    private void SkipMessage(long end, ProtoSchema schema)
     {
-        var bit = 1L << (field & 63);
-        if ((seen & bit) != 0)
+        var messageEnd = _wire.ReadLength(end, "a " + schema.Name);
+        Enter();
+        while (_wire.TryReadTag(messageEnd, out var field, out var wire))
         {
-            throw ProtoWireReader.Malformed(at, $"the field '{name}' of a {message} appears more than once; protobuf parsers keep the last value (and merge messages) while other readers keep the first");
+            if (wire == ProtoWireReader.LengthDelimited && schema.TryGetMessage(field, out var inner))
+            {
+                SkipMessage(messageEnd, inner ?? ProtoSchema.Opaque);
+            }
+            else
+            {
+                _wire.SkipValue(wire, messageEnd, $"field {field} of a {schema.Name}");
+            }
         }
 
-        seen |= bit;
+        Leave();
     }
 
     private void Count(int count, string what)

@@ -208,6 +208,10 @@ internal static class OnnxStructureValidator
             {
                 problem = $"has indices of type {OnnxDataType.Name(sparse.Indices.DataType ?? 0)}; indices are INT64 (ONNX Runtime also reads INT32, INT16 and INT8)";
             }
+            else
+            {
+                problem = IndexProblem(sparse, linear);
+            }
         }
 
         if (problem is not null)
@@ -215,6 +219,76 @@ internal static class OnnxStructureValidator
             var name = sparse.Name.Length > 0 ? $"{sparse.Role} '{sparse.Name}'" : $"the unnamed {sparse.Role} at offset {sparse.Offset}";
             issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidTensor, sparse.Offset, $"{name} {problem}"));
         }
+    }
+
+    /// <summary>
+    /// Inline indices must address positions inside the dense tensor, in increasing order: runtimes write the dense tensor at
+    /// these positions, and an index past its end is a write past the buffer in a runtime that trusts it.
+    /// </summary>
+    private static string? IndexProblem(OnnxSparseTensor sparse, bool linear)
+    {
+        var indices = IndexValues(sparse.Indices!);
+        if (indices is null)
+        {
+            return null;
+        }
+
+        var dims = sparse.Dims;
+        var rank = linear ? 1 : dims.Count;
+        var total = Elements(dims, out _);
+        long previous = -1;
+        for (var i = 0; i + rank <= indices.Count; i += rank)
+        {
+            long position = 0;
+            for (var j = 0; j < rank; j++)
+            {
+                var value = indices[i + j];
+                var bound = linear ? total : dims[j];
+                if (value < 0 || value >= bound)
+                {
+                    return $"has the index {value} at position {i / rank}{(linear ? string.Empty : $", coordinate {j}")}, outside [0, {bound}) of its dims [{string.Join(", ", dims)}]";
+                }
+
+                position = linear ? value : (position * dims[j]) + value;
+            }
+
+            if (position <= previous)
+            {
+                return $"has indices that are not in strictly increasing order (position {i / rank}); the format requires sorted, distinct indices";
+            }
+
+            previous = position;
+        }
+
+        return null;
+    }
+
+    private static List<long>? IndexValues(OnnxTensor indices)
+    {
+        if (indices.IndexValues is { } values)
+        {
+            return values;
+        }
+
+        if (indices.RawIndexBytes is not { } raw)
+        {
+            return null;
+        }
+
+        var size = indices.DataType switch { OnnxDataType.Int64 => 8, 6 => 4, 5 => 2, _ => 1 };
+        var result = new List<long>(raw.Length / size);
+        for (var at = 0; at + size <= raw.Length; at += size)
+        {
+            result.Add(size switch
+            {
+                8 => System.BitConverter.ToInt64(raw, at),
+                4 => System.BitConverter.ToInt32(raw, at),
+                2 => System.BitConverter.ToInt16(raw, at),
+                _ => (sbyte)raw[at],
+            });
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -34,6 +34,15 @@ internal sealed class OnnxTensor
 
     public bool HasSegment { get; set; }
 
+    /// <summary>
+    /// The values of a sparse tensor's indices when they are stored inline (int64_data, int32_data or raw_data of at most
+    /// <see cref="OnnxLimits.MaxKeptIndexValues"/> values): runtimes write the dense tensor at these positions.
+    /// </summary>
+    public List<long>? IndexValues { get; set; }
+
+    /// <summary>The raw_data of a sparse tensor's indices, when small enough to check (see <see cref="IndexValues"/>).</summary>
+    public byte[]? RawIndexBytes { get; set; }
+
     /// <summary>How messages name the tensor.</summary>
     public string Describe() => Name.Length > 0 ? $"{Role} '{Name}'" : $"the unnamed {Role} at offset {Offset}";
 }

@@ -193,6 +193,27 @@ internal sealed class ProtoWireReader : IDisposable
         }
     }
 
+    /// <summary>Reads a bytes field's payload (its length, already checked against the content, read up to <paramref name="payloadEnd"/>).</summary>
+    public byte[] ReadBytes(long payloadEnd, string what)
+    {
+        // In chunks: a forward-only stream's declared length is not known to be present until it has been read.
+        var at = Position;
+        using var copy = new MemoryStream();
+        var chunk = new byte[(int)Math.Min(64 * 1024, payloadEnd - at)];
+        while (Position < payloadEnd)
+        {
+            var span = new Span<byte>(chunk, 0, (int)Math.Min(chunk.Length, payloadEnd - Position));
+            if (!_reader.TryReadExact(span))
+            {
+                throw Truncated(at, what);
+            }
+
+            copy.Write(chunk, 0, span.Length);
+        }
+
+        return copy.ToArray();
+    }
+
     /// <summary>Counts the varints in a packed field whose payload ends at <paramref name="payloadEnd"/> (reads the payload).</summary>
     public long CountPackedVarints(long payloadEnd, string what)
     {
