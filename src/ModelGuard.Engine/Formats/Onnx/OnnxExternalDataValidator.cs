@@ -238,7 +238,7 @@ internal sealed class OnnxExternalDataValidator
         }
 
         facts.Exists = true;
-        facts.Length = new FileInfo(full).Length;
+        facts.Length = new FileInfo(real ?? full).Length; // A link's own FileInfo gives the link's length, not its target's.
         return facts;
     }
 

@@ -29,6 +29,11 @@ internal static class OnnxSniffer
         {
             if (!TryVarint(head, ref position, out var tag))
             {
+                if (position < head.Length)
+                {
+                    return false; // Longer than 10 bytes: no protobuf writer makes such a tag.
+                }
+
                 break; // Cut off by the end of the head: what was seen is consistent.
             }
 
@@ -45,6 +50,11 @@ internal static class OnnxSniffer
             {
                 if (!TryVarint(head, ref position, out _))
                 {
+                    if (position < head.Length)
+                    {
+                        return false;
+                    }
+
                     break;
                 }
 
@@ -53,6 +63,11 @@ internal static class OnnxSniffer
 
             if (!TryVarint(head, ref position, out var size))
             {
+                if (position < head.Length)
+                {
+                    return false;
+                }
+
                 break;
             }
 
@@ -63,11 +78,23 @@ internal static class OnnxSniffer
 
             if (size > (ulong)(head.Length - position))
             {
-                // A payload that runs past the head (the graph, usually): its first byte must open a message or a string.
-                return field != 7 || position >= head.Length || IsGraphFieldTag(head[position]);
+                // A payload that runs past the head: the graph (its first byte must be a GraphProto tag) or a long doc string
+                // (what is visible of it must be text). Other fields are short or come after the graph.
+                if (position >= head.Length)
+                {
+                    return true;
+                }
+
+                return field switch
+                {
+                    7 => IsGraphFieldTag(head[position]),
+                    2 or 3 or 4 or 6 => IsText(head.Slice(position)),
+                    _ => false,
+                };
             }
 
-            if (field is 2 or 3 or 4 && !IsText(head.Slice(position, (int)size)))
+            var payload = head.Slice(position, (int)size);
+            if ((field is 2 or 3 or 4 or 6 && !IsText(payload)) || (field is 7 or 8 or 14 or 20 or 25 or 26 && !IsWellFormedMessage(payload)))
             {
                 return false;
             }
@@ -88,6 +115,55 @@ internal static class OnnxSniffer
 
     /// <summary>The first tag of a GraphProto: node (1), name (2), initializer (5), doc_string (10), input/output/value_info (11-13), ... all length-delimited.</summary>
     private static bool IsGraphFieldTag(byte tag) => (tag & 7) == 2 && (tag >> 3) is 1 or 2 or 5 or 10 or 11 or 12 or 13 or 14 or 15 or 16;
+
+    /// <summary>Whether <paramref name="message"/> is a sequence of valid protobuf fields that ends exactly at its end.</summary>
+    private static bool IsWellFormedMessage(ReadOnlySpan<byte> message)
+    {
+        var position = 0;
+        while (position < message.Length)
+        {
+            if (!TryVarint(message, ref position, out var tag) || tag >> 3 == 0)
+            {
+                return false;
+            }
+
+            ulong skip;
+            switch (tag & 7)
+            {
+                case 0:
+                    if (!TryVarint(message, ref position, out _))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                case 1:
+                    skip = 8;
+                    break;
+                case 5:
+                    skip = 4;
+                    break;
+                case 2:
+                    if (!TryVarint(message, ref position, out skip))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+
+            if (skip > (ulong)(message.Length - position))
+            {
+                return false;
+            }
+
+            position += (int)skip;
+        }
+
+        return true;
+    }
 
     private static bool IsText(ReadOnlySpan<byte> bytes)
     {

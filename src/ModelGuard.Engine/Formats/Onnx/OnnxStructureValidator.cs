@@ -53,6 +53,11 @@ internal static class OnnxStructureValidator
 
         if (model.Graph is { } main)
         {
+            if (main.Outputs.Count == 0)
+            {
+                issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, main.Offset, "the main graph has no outputs; runtimes refuse a model that computes nothing"));
+            }
+
             CheckGraph(main, new HashSet<string>(StringComparer.Ordinal), issues);
         }
 

@@ -354,10 +354,10 @@ def structure():
     data[at + 1: at + 2] = huge
     write("malformed/huge_declared_length", "model.onnx", None, ["MG5020"], raw=bytes(data))
 
-    # A model over 2 GiB cannot be committed; its rule is covered by a sparse-file test. A model whose graph field is 0-length.
+    # A model over 2 GiB cannot be committed; its rule is covered by a sparse-file test. A model whose graph is empty (no outputs).
     m = linear()
     m.graph.Clear()
-    write("malformed/empty_graph", "model.onnx", m, [])
+    write("malformed/empty_graph", "model.onnx", m, ["MG5022"])
 
 
 def masquerade():
@@ -369,7 +369,7 @@ def masquerade():
     path = os.path.join(HERE, "malicious/zip_named_onnx")
     os.makedirs(path, exist_ok=True)
     with zipfile.ZipFile(os.path.join(path, "model.onnx"), "w", zipfile.ZIP_STORED) as z:
-        z.writestr("model/readme.txt", "not an onnx model")
+        z.writestr(zipfile.ZipInfo("model/readme.txt", date_time=(2020, 1, 1, 0, 0, 0)), "not an onnx model")
     expected["malicious/zip_named_onnx/model.onnx"] = ["MG5009"]
 
 

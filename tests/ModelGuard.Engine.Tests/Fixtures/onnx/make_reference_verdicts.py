@@ -31,7 +31,7 @@ CATEGORIES = [
     ("Inference", r"InferenceError|ShapeInference|TypeInference|[Ii]nferred|has unsupported type"),
     ("CheckerVersion", r"higher than the checker's|IR version < 3 cannot have opset_import|No Opset registered for domain|is not compatible with the version imported|Invalid tensor data type (1[7-9]|2[0-6])\."),
     ("Metadata", r"duplicate keys in metadata_props"),
-    ("Schema", r"No Op registered|Unrecognized attribute|[Rr]equired attribute|input size|output size"),
+    ("Schema", r"No Op registered|Unrecognized attribute|[Rr]equired attribute|input size|output size|of 'attr'"),
     ("Versions", r"ir_version|IR version|[Oo]pset|opset_import"),
     ("SSA", r"SSA|multiple times|[Dd]uplicate"),
     ("NodeOrder", r"topologically sorted"),
