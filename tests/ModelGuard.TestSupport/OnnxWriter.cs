@@ -47,24 +47,36 @@ public static class OnnxWriter
     public static ProtoMessage ValueInfo(string name) => new ProtoMessage().String(1, name);
 
     /// <summary>
-    /// Writes a model whose only initializer is a UINT8 tensor of <paramref name="payload"/> bytes held inline in raw_data, as a
-    /// sparse file: the payload is a hole of zeros, so a multi-gigabyte model costs no disk space.
+    /// Writes a model with <paramref name="tensors"/> UINT8 initializers of <paramref name="bytesEach"/> bytes held inline in
+    /// raw_data, as a sparse file: the payloads are holes of zeros, so a multi-gigabyte model costs no disk space.
     /// </summary>
-    public static void WriteModelWithInlinePayload(string path, long payload)
+    public static void WriteModelWithInlinePayload(string path, long bytesEach, int tensors = 1)
     {
-        // Lengths are computed from the outside in: the tensor, the graph and the model each declare the hole's size too.
-        var tensorHead = new ProtoMessage().Varints(1, payload).Varint(2, 2).String(8, "big").ToArray();
-        var rawHeader = Concat(Tag(9, 2), Varint((ulong)payload));
-        var tensorLength = tensorHead.Length + rawHeader.Length + payload;
-        var graphTail = new ProtoMessage().Nested(1, Node("Identity", new[] { "big" }, new[] { "out" })).Nested(12, ValueInfo("out")).ToArray();
-        var graphHeader = Concat(Tag(5, 2), Varint((ulong)tensorLength));
-        var graphLength = graphHeader.Length + tensorLength + graphTail.Length;
+        // Lengths are computed from the outside in: every tensor, the graph and the model declare the holes' sizes too.
+        var heads = new List<byte[]>();
+        long graphLength = 0;
+        for (var i = 0; i < tensors; i++)
+        {
+            var tensorHead = Concat(new ProtoMessage().Varints(1, bytesEach).Varint(2, 2).String(8, "big" + i).ToArray(), Tag(9, 2), Varint((ulong)bytesEach));
+            var tensorLength = tensorHead.Length + bytesEach;
+            var head = Concat(Tag(5, 2), Varint((ulong)tensorLength), tensorHead);
+            heads.Add(head);
+            graphLength += head.Length + bytesEach;
+        }
+
+        var graphTail = new ProtoMessage().Nested(1, Node("Identity", new[] { "big0" }, new[] { "out" })).Nested(12, ValueInfo("out")).ToArray();
+        graphLength += graphTail.Length;
         var modelHead = Concat(new ProtoMessage().Varint(1, 8).String(2, "modelguard-tests").ToArray(), Tag(7, 2), Varint((ulong)graphLength));
         var modelTail = new ProtoMessage().Nested(8, new ProtoMessage().String(1, string.Empty).Varint(2, 17)).ToArray();
 
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
-        file.Write(Concat(modelHead, graphHeader, tensorHead, rawHeader));
-        file.Seek(payload, SeekOrigin.Current);
+        file.Write(modelHead);
+        foreach (var head in heads)
+        {
+            file.Write(head);
+            file.Seek(bytesEach, SeekOrigin.Current);
+        }
+
         file.Write(graphTail);
         file.Write(modelTail);
     }

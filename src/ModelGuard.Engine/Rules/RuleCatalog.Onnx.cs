@@ -22,7 +22,7 @@ public static partial class RuleCatalog
         + "return it as output. History: CVE-2022-25882 (onnx before 1.13.0 followed '..'), CVE-2024-27318 (onnx before 1.16.0, a bypass of that "
         + "fix), CVE-2026-27489 and CVE-2026-34446 (onnx before 1.21.0 followed symbolic and hard links); ONNX Runtime validates containment of "
         + "dense initializers only since late 2025 and of sparse tensors since mid-2026 (pull request 28408; a public proof of concept reads "
-        + "outside the folder through sparse tensors in 1.26), and never checks hard links. Which runtime an app ships decides whether a traversal is "
+        + "outside the folder through sparse tensors in 1.26); its checks compare paths, so a hard link passes them. Which runtime an app ships decides whether a traversal is "
         + "exploitable, so ModelGuard reports every escape whatever the runtime does.",
         "Do not ship the model. Real exporters write external data as a file name next to the model (model.onnx.data). " + ReExport,
         "models/model.onnx : error MG5001: at offset 1234: initializer 'w' reads external data from '../../../etc/passwd', which contains a '..' segment; the runtime would read a file outside the model folder")
