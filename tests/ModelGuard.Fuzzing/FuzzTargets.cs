@@ -221,7 +221,7 @@ internal static class FuzzTargets
                 continue;
             }
 
-            var issues = new List<OnnxIssue>();
+            var issues = new List<FormatIssue>();
             OnnxStructureValidator.Validate(model, issues);
             _ = OnnxExternalDataValidator.Validate(model, modelPath: null, issues).Count;
         }

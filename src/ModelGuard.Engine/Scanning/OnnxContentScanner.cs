@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Onnx;
 using ModelGuard.Engine.Rules;
 
@@ -19,10 +20,10 @@ internal static class OnnxContentScanner
     public static ContentFormat Scan(ScanContext context, Stream content, string? member)
     {
         long? length = content.CanSeek ? content.Length - content.Position : null;
-        var issues = new List<OnnxIssue>();
+        var issues = new List<FormatIssue>();
         if (length is > OnnxLimits.MaxProtobufBytes)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxModelTooLarge, null, $"the model's protobuf is {length} bytes, larger than the {OnnxLimits.MaxProtobufBytes} bytes protobuf parsers accept; keep the weights in external data"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxModelTooLarge, null, $"the model's protobuf is {length} bytes, larger than the {OnnxLimits.MaxProtobufBytes} bytes protobuf parsers accept; keep the weights in external data"));
         }
 
         OnnxModel? model = null;
@@ -32,7 +33,7 @@ internal static class OnnxContentScanner
         }
         catch (OnnxFormatException ex)
         {
-            issues.Add(new OnnxIssue(ex.Rule, ex.Offset, ex.Message));
+            issues.Add(new FormatIssue(ex.Rule, ex.Offset, ex.Message));
         }
 
         if (model is not null)

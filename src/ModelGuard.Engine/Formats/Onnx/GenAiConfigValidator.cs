@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Json;
 using ModelGuard.Engine.IO;
 using ModelGuard.Engine.Rules;
@@ -21,12 +22,12 @@ internal static class GenAiConfigValidator
 
     private const string CustomOpsLibrary = "custom_ops_library";
 
-    public static IReadOnlyList<OnnxIssue> Validate(Stream content, long? length, IReadOnlyCollection<string> allowedLibraries)
+    public static IReadOnlyList<FormatIssue> Validate(Stream content, long? length, IReadOnlyCollection<string> allowedLibraries)
     {
-        var issues = new List<OnnxIssue>();
+        var issues = new List<FormatIssue>();
         if (length is null or > MaxConfigBytes)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.GenAiConfigUnreadable, null, length is null
+            issues.Add(new FormatIssue(RuleCatalog.GenAiConfigUnreadable, null, length is null
                 ? "the config could not be read as a file of known length; the libraries and paths it names were not checked"
                 : $"the config is {length} bytes; ModelGuard reads configs of up to {MaxConfigBytes} bytes, so the libraries and paths it names were not checked"));
             return issues;
@@ -40,13 +41,13 @@ internal static class GenAiConfigValidator
         }
         catch (JsonReaderException ex)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.GenAiConfigUnreadable, ex.Offset, $"the config is not valid JSON: {ex.Message}; the libraries and paths it names were not checked"));
+            issues.Add(new FormatIssue(RuleCatalog.GenAiConfigUnreadable, ex.Offset, $"the config is not valid JSON: {ex.Message}; the libraries and paths it names were not checked"));
             return issues;
         }
 
         if (root is not JsonObjectNode)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.GenAiConfigUnreadable, root.Offset, $"the config is {root.KindName}, not a JSON object; the libraries and paths it names were not checked"));
+            issues.Add(new FormatIssue(RuleCatalog.GenAiConfigUnreadable, root.Offset, $"the config is {root.KindName}, not a JSON object; the libraries and paths it names were not checked"));
             return issues;
         }
 
@@ -54,7 +55,7 @@ internal static class GenAiConfigValidator
         return issues;
     }
 
-    private static void Walk(JsonNode root, string rootPath, IReadOnlyCollection<string> allowed, List<OnnxIssue> issues)
+    private static void Walk(JsonNode root, string rootPath, IReadOnlyCollection<string> allowed, List<FormatIssue> issues)
     {
         var pending = new Stack<(JsonNode Node, string Path)>();
         pending.Push((root, rootPath));
@@ -92,7 +93,7 @@ internal static class GenAiConfigValidator
         }
     }
 
-    private static void CheckString(string name, string path, JsonStringNode text, IReadOnlyCollection<string> allowed, List<OnnxIssue> issues)
+    private static void CheckString(string name, string path, JsonStringNode text, IReadOnlyCollection<string> allowed, List<FormatIssue> issues)
     {
         var isLibrary = string.Equals(name, CustomOpsLibrary, StringComparison.Ordinal);
         if (!isLibrary && !NamesAFile(name))
@@ -108,12 +109,12 @@ internal static class GenAiConfigValidator
         var escape = FolderRelativePath.UnsafeReasonByKind(text.Value);
         if (escape is not null)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.GenAiConfigPathEscapesFolder, text.Offset, $"{path} is '{text.Value}', which {escape}; the runtime would open a file outside the model folder"));
+            issues.Add(new FormatIssue(RuleCatalog.GenAiConfigPathEscapesFolder, text.Offset, $"{path} is '{text.Value}', which {escape}; the runtime would open a file outside the model folder"));
         }
 
         if (isLibrary && !IsAllowed(text.Value, allowed))
         {
-            issues.Add(new OnnxIssue(RuleCatalog.GenAiCustomOpsLibrary, text.Offset, $"{path} names '{text.Value}', a native library the runtime loads with the model; allow it with <ModelGuardAllowedNativeLibrary Include=\"{FileNameOf(text.Value)}\" /> once verified"));
+            issues.Add(new FormatIssue(RuleCatalog.GenAiCustomOpsLibrary, text.Offset, $"{path} names '{text.Value}', a native library the runtime loads with the model; allow it with <ModelGuardAllowedNativeLibrary Include=\"{FileNameOf(text.Value)}\" /> once verified"));
         }
     }
 

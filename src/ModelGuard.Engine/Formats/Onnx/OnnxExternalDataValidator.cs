@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.IO;
 using ModelGuard.Engine.Limits;
 using ModelGuard.Engine.Rules;
@@ -22,13 +23,13 @@ internal sealed class OnnxExternalDataValidator
 
     private static readonly HashSet<string> KnownKeys = new(StringComparer.Ordinal) { "location", "offset", "length", "checksum" };
 
-    private readonly List<OnnxIssue> _issues;
+    private readonly List<FormatIssue> _issues;
     private readonly string? _directory;
     private readonly string? _modelPath;
     private readonly Dictionary<string, FileFacts> _files = new(StringComparer.Ordinal);
     private readonly List<Region> _regions = new();
 
-    private OnnxExternalDataValidator(List<OnnxIssue> issues, string? modelPath)
+    private OnnxExternalDataValidator(List<FormatIssue> issues, string? modelPath)
     {
         _issues = issues;
         _modelPath = modelPath;
@@ -40,7 +41,7 @@ internal sealed class OnnxExternalDataValidator
     /// null when it is not a file (then only the entries and locations are checked). Returns the full paths of the external
     /// files the model reads that exist, for the build to check they are bundled.
     /// </summary>
-    public static IReadOnlyList<string> Validate(OnnxModel model, string? modelPath, List<OnnxIssue> issues)
+    public static IReadOnlyList<string> Validate(OnnxModel model, string? modelPath, List<FormatIssue> issues)
     {
         var validator = new OnnxExternalDataValidator(issues, modelPath);
         foreach (var tensor in OnnxModelWalk.Tensors(model))
@@ -322,7 +323,7 @@ internal sealed class OnnxExternalDataValidator
 
     private static bool RuntimeInformationIsWindows() => Path.DirectorySeparatorChar == '\\';
 
-    private void Report(RuleDescriptor rule, long? offset, string message) => _issues.Add(new OnnxIssue(rule, offset, message));
+    private void Report(RuleDescriptor rule, long? offset, string message) => _issues.Add(new FormatIssue(rule, offset, message));
 
     private static string Quote(string value) => "'" + (value.Length > 200 ? value.Substring(0, 200) + "..." : value) + "'";
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Formats.Onnx;
@@ -33,12 +34,12 @@ internal static class OnnxStructureValidator
     /// <summary>Operators that call back into a Python interpreter, whatever their domain.</summary>
     private static readonly HashSet<string> PythonOperators = new(StringComparer.Ordinal) { "PythonOp", "PythonOpGrad", "PyOp" };
 
-    public static void Validate(OnnxModel model, List<OnnxIssue> issues)
+    public static void Validate(OnnxModel model, List<FormatIssue> issues)
     {
         CheckVersions(model, issues);
         if (model.Graph is null)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, null, "the model has no graph; runtimes refuse it"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, null, "the model has no graph; runtimes refuse it"));
         }
 
         foreach (var tensor in OnnxModelWalk.Tensors(model))
@@ -55,7 +56,7 @@ internal static class OnnxStructureValidator
         {
             if (main.Outputs.Count == 0)
             {
-                issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, main.Offset, "the main graph has no outputs; runtimes refuse a model that computes nothing"));
+                issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, main.Offset, "the main graph has no outputs; runtimes refuse a model that computes nothing"));
             }
 
             CheckGraph(main, new HashSet<string>(StringComparer.Ordinal), issues);
@@ -70,20 +71,20 @@ internal static class OnnxStructureValidator
         CheckOperators(model, issues);
     }
 
-    private static void CheckVersions(OnnxModel model, List<OnnxIssue> issues)
+    private static void CheckVersions(OnnxModel model, List<FormatIssue> issues)
     {
         if (model.IrVersion is not { } ir)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxUnsupportedVersion, null, "the model has no ir_version; runtimes refuse it"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxUnsupportedVersion, null, "the model has no ir_version; runtimes refuse it"));
         }
         else if (ir < 1 || ir > HighestIrVersion)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxUnsupportedVersion, model.IrVersionOffset, $"ir_version is {ir}; known IR versions are 1 to {HighestIrVersion}"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxUnsupportedVersion, model.IrVersionOffset, $"ir_version is {ir}; known IR versions are 1 to {HighestIrVersion}"));
         }
 
         if (model.Opsets.Count == 0 && model.IrVersion is >= 3)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxUnsupportedVersion, null, $"the model (IR {model.IrVersion}) imports no operator set; IR 3 and later must import one"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxUnsupportedVersion, null, $"the model (IR {model.IrVersion}) imports no operator set; IR 3 and later must import one"));
         }
 
         var domains = new HashSet<string>(StringComparer.Ordinal);
@@ -92,26 +93,26 @@ internal static class OnnxStructureValidator
             var domain = opset.Domain == "ai.onnx" ? string.Empty : opset.Domain;
             if (!domains.Add(domain))
             {
-                issues.Add(new OnnxIssue(RuleCatalog.OnnxUnsupportedVersion, opset.Offset, $"the operator set {DomainName(opset.Domain)} is imported more than once; runtimes disagree on which version applies"));
+                issues.Add(new FormatIssue(RuleCatalog.OnnxUnsupportedVersion, opset.Offset, $"the operator set {DomainName(opset.Domain)} is imported more than once; runtimes disagree on which version applies"));
             }
 
             if (opset.Version is not { } version || version < 1)
             {
-                issues.Add(new OnnxIssue(RuleCatalog.OnnxUnsupportedVersion, opset.Offset, $"the operator set {DomainName(opset.Domain)} is imported with version {opset.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}; versions start at 1"));
+                issues.Add(new FormatIssue(RuleCatalog.OnnxUnsupportedVersion, opset.Offset, $"the operator set {DomainName(opset.Domain)} is imported with version {opset.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}; versions start at 1"));
             }
             else if (HighestOpset.TryGetValue(opset.Domain, out var highest) && version > highest)
             {
-                issues.Add(new OnnxIssue(RuleCatalog.OnnxUnsupportedVersion, opset.Offset, $"the operator set {DomainName(opset.Domain)} is imported with version {version}; known versions are 1 to {highest}"));
+                issues.Add(new FormatIssue(RuleCatalog.OnnxUnsupportedVersion, opset.Offset, $"the operator set {DomainName(opset.Domain)} is imported with version {version}; known versions are 1 to {highest}"));
             }
         }
     }
 
-    private static void CheckTensor(OnnxTensor tensor, List<OnnxIssue> issues)
+    private static void CheckTensor(OnnxTensor tensor, List<FormatIssue> issues)
     {
         var problem = TensorProblem(tensor);
         if (problem is not null)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidTensor, tensor.Offset, $"{tensor.Describe()} {problem}"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidTensor, tensor.Offset, $"{tensor.Describe()} {problem}"));
         }
     }
 
@@ -183,7 +184,7 @@ internal static class OnnxStructureValidator
         return null;
     }
 
-    private static void CheckSparseTensor(OnnxSparseTensor sparse, List<OnnxIssue> issues)
+    private static void CheckSparseTensor(OnnxSparseTensor sparse, List<FormatIssue> issues)
     {
         string? problem = null;
         Elements(sparse.Dims, out var dimsProblem);
@@ -222,7 +223,7 @@ internal static class OnnxStructureValidator
         if (problem is not null)
         {
             var name = sparse.Name.Length > 0 ? $"{sparse.Role} '{sparse.Name}'" : $"the unnamed {sparse.Role} at offset {sparse.Offset}";
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidTensor, sparse.Offset, $"{name} {problem}"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidTensor, sparse.Offset, $"{name} {problem}"));
         }
     }
 
@@ -300,14 +301,14 @@ internal static class OnnxStructureValidator
     /// Checks one graph: every node input and graph output is defined by an input, initializer, node or enclosing graph; nothing
     /// is defined twice; the nodes form no cycle. Returns the names it reads from enclosing graphs.
     /// </summary>
-    private static HashSet<string> CheckGraph(OnnxGraph graph, HashSet<string> outer, List<OnnxIssue> issues)
+    private static HashSet<string> CheckGraph(OnnxGraph graph, HashSet<string> outer, List<FormatIssue> issues)
     {
         var defined = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in graph.Inputs)
         {
             if (input.Value.Length > 0 && !defined.Add(input.Value))
             {
-                issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, input.Offset, $"{graph.Role} lists the input '{input.Value}' more than once"));
+                issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, input.Offset, $"{graph.Role} lists the input '{input.Value}' more than once"));
             }
         }
 
@@ -329,7 +330,7 @@ internal static class OnnxStructureValidator
 
                 if (defined.Contains(output) || producer.ContainsKey(output))
                 {
-                    issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, node.Offset, $"{node.Describe()} in {graph.Role} defines '{output}', which {(producer.TryGetValue(output, out var first) ? graph.Nodes[first].Describe() : "an input or initializer")} already defines; a value is assigned once"));
+                    issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, node.Offset, $"{node.Describe()} in {graph.Role} defines '{output}', which {(producer.TryGetValue(output, out var first) ? graph.Nodes[first].Describe() : "an input or initializer")} already defines; a value is assigned once"));
                 }
                 else
                 {
@@ -367,7 +368,7 @@ internal static class OnnxStructureValidator
                     }
                     else
                     {
-                        issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, node.Offset, $"{node.Describe()} in {graph.Role} reads '{name}', which nothing in the graph or its enclosing graphs defines"));
+                        issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, node.Offset, $"{node.Describe()} in {graph.Role} reads '{name}', which nothing in the graph or its enclosing graphs defines"));
                     }
                 }
             }
@@ -383,7 +384,7 @@ internal static class OnnxStructureValidator
                 }
                 else
                 {
-                    issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, output.Offset, $"{graph.Role} has the output '{output.Value}', which nothing in the graph defines"));
+                    issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, output.Offset, $"{graph.Role} has the output '{output.Value}', which nothing in the graph defines"));
                 }
             }
         }
@@ -392,7 +393,7 @@ internal static class OnnxStructureValidator
         if (cycle >= 0)
         {
             var node = graph.Nodes[cycle];
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, node.Offset, $"the nodes of {graph.Role} form a cycle through {node.Describe()}; runtimes cannot order them and loop or fail"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, node.Offset, $"the nodes of {graph.Role} form a cycle through {node.Describe()}; runtimes cannot order them and loop or fail"));
         }
 
         return free;
@@ -435,14 +436,14 @@ internal static class OnnxStructureValidator
         return ordered == dependencies.Length ? -1 : Array.FindIndex(waiting, w => w > 0);
     }
 
-    private static void CheckFunctions(OnnxModel model, List<OnnxIssue> issues)
+    private static void CheckFunctions(OnnxModel model, List<FormatIssue> issues)
     {
         var byId = new Dictionary<(string, string), OnnxFunction>();
         foreach (var function in model.Functions)
         {
             if (byId.ContainsKey((function.Domain, function.Name)))
             {
-                issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, function.Offset, $"the function {function.Domain}.{function.Name} is defined more than once; runtimes disagree on which body runs"));
+                issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, function.Offset, $"the function {function.Domain}.{function.Name} is defined more than once; runtimes disagree on which body runs"));
             }
             else
             {
@@ -487,7 +488,7 @@ internal static class OnnxStructureValidator
                 else if (state == 1)
                 {
                     var function = byId[callee];
-                    issues.Add(new OnnxIssue(RuleCatalog.OnnxInvalidGraph, function.Offset, $"the function {callee.Item1}.{callee.Item2} calls itself through model-local functions ({id.Item1}.{id.Item2} calls it); runtimes that inline functions recurse without end"));
+                    issues.Add(new FormatIssue(RuleCatalog.OnnxInvalidGraph, function.Offset, $"the function {callee.Item1}.{callee.Item2} calls itself through model-local functions ({id.Item1}.{id.Item2} calls it); runtimes that inline functions recurse without end"));
                 }
             }
         }
@@ -496,7 +497,7 @@ internal static class OnnxStructureValidator
     private static IEnumerable<(string, string)> Callees(OnnxFunction function, Dictionary<(string, string), OnnxFunction> byId)
         => OnnxModelWalk.NodesOf(function.Nodes).Select(n => (n.Domain, n.OpType)).Where(byId.ContainsKey).Distinct();
 
-    private static void CheckOperators(OnnxModel model, List<OnnxIssue> issues)
+    private static void CheckOperators(OnnxModel model, List<FormatIssue> issues)
     {
         var local = new HashSet<(string, string)>(model.Functions.Select(f => (f.Domain, f.Name)));
         var imported = new HashSet<string>(model.Opsets.Select(o => o.Domain == "ai.onnx" ? string.Empty : o.Domain), StringComparer.Ordinal);
@@ -512,7 +513,7 @@ internal static class OnnxStructureValidator
 
             if (PythonOperators.Contains(node.OpType) || node.Domain.IndexOf("python", StringComparison.OrdinalIgnoreCase) >= 0)
             {
-                issues.Add(new OnnxIssue(RuleCatalog.OnnxPythonOperator, node.Offset, $"{node.Describe()} calls {Qualified(node)}, which runs Python code registered by the host"));
+                issues.Add(new FormatIssue(RuleCatalog.OnnxPythonOperator, node.Offset, $"{node.Describe()} calls {Qualified(node)}, which runs Python code registered by the host"));
                 continue;
             }
 
@@ -541,14 +542,14 @@ internal static class OnnxStructureValidator
 
         foreach (var pair in unimported)
         {
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxUnsupportedVersion, pair.Value, $"nodes use the operator domain {DomainName(pair.Key)}, which the model does not import in opset_import; runtimes refuse the model"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxUnsupportedVersion, pair.Value, $"nodes use the operator domain {DomainName(pair.Key)}, which the model does not import in opset_import; runtimes refuse the model"));
         }
 
         foreach (var pair in custom)
         {
             const int Shown = 10;
             var names = string.Join(", ", pair.Value.Take(Shown)) + (pair.Value.Count > Shown ? $", and {pair.Value.Count - Shown} more" : string.Empty);
-            issues.Add(new OnnxIssue(RuleCatalog.OnnxCustomOperatorDomain, customOffset[pair.Key], $"the model uses {pair.Value.Count} operator{(pair.Value.Count == 1 ? string.Empty : "s")} of domain '{pair.Key}' ({names}), which need{(pair.Value.Count == 1 ? "s" : string.Empty)} a custom-op library the app loads"));
+            issues.Add(new FormatIssue(RuleCatalog.OnnxCustomOperatorDomain, customOffset[pair.Key], $"the model uses {pair.Value.Count} operator{(pair.Value.Count == 1 ? string.Empty : "s")} of domain '{pair.Key}' ({names}), which need{(pair.Value.Count == 1 ? "s" : string.Empty)} a custom-op library the app loads"));
         }
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Onnx;
 using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Scanning;
@@ -217,7 +218,7 @@ public sealed class OnnxReaderTests
     {
         using (stream)
         {
-            var issues = new System.Collections.Generic.List<OnnxIssue>();
+            var issues = new System.Collections.Generic.List<FormatIssue>();
             try
             {
                 var model = OnnxModelReader.Read(stream, length);
@@ -226,7 +227,7 @@ public sealed class OnnxReaderTests
             }
             catch (OnnxFormatException ex)
             {
-                issues.Add(new OnnxIssue(ex.Rule, ex.Offset, ex.Message));
+                issues.Add(new FormatIssue(ex.Rule, ex.Offset, ex.Message));
             }
 
             return issues.Select(i => i.ToString()).ToArray();
