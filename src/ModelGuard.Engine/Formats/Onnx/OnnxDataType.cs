@@ -40,6 +40,17 @@ internal static class OnnxDataType
         _ => (5, 1),
     };
 
+    /// <summary>The name of a typed data field of TensorProto.</summary>
+    public static string FieldName(int field) => field switch
+    {
+        4 => "float_data",
+        5 => "int32_data",
+        6 => "string_data",
+        7 => "int64_data",
+        10 => "double_data",
+        _ => "uint64_data",
+    };
+
     /// <summary>Whether the type packs several elements into one byte (their typed-data encoding is not counted per element).</summary>
     public static bool IsSubByte(long type) => BitsOf(type) is > 0 and < 8;
 }

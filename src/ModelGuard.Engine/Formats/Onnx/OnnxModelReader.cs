@@ -261,7 +261,7 @@ internal sealed class OnnxModelReader
                     AddTypedCount(tensor, field, ReadIndexValues(wire, end, tensor.IndexValues ??= new List<long>(), field == 5));
                     break;
                 case 5 or 7 or 11 when wire is ProtoWireReader.Varint or ProtoWireReader.LengthDelimited:
-                    AddTypedCount(tensor, field, CountVarints(wire, end, TypedFieldName(field)));
+                    AddTypedCount(tensor, field, CountVarints(wire, end, OnnxDataType.FieldName(field)));
                     break;
                 case 6 when wire == ProtoWireReader.LengthDelimited:
                     _wire.SkipTo(Bytes(wire, end, "string_data", "TensorProto"), "string_data");
@@ -530,16 +530,6 @@ internal sealed class OnnxModelReader
 
     private static void AddTypedCount(OnnxTensor tensor, int field, long count)
         => tensor.TypedCounts[field] = (tensor.TypedCounts.TryGetValue(field, out var sum) ? sum : 0) + count;
-
-    private static string TypedFieldName(int field) => field switch
-    {
-        4 => "float_data",
-        5 => "int32_data",
-        6 => "string_data",
-        7 => "int64_data",
-        10 => "double_data",
-        _ => "uint64_data",
-    };
 
     /// <summary>Checks a message field's wire type and reads its length; returns where the message ends.</summary>
     private long Message(int wire, long end, string field, string message) => Bytes(wire, end, field, message);

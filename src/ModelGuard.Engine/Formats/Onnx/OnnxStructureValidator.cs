@@ -173,12 +173,12 @@ internal static class OnnxStructureValidator
         var (expectedField, perElement) = OnnxDataType.TypedField(type);
         if (field != expectedField)
         {
-            return $"is {shape} but stores its values in {FieldName(field)}, which does not hold {OnnxDataType.Name(type)} values ({FieldName(expectedField)} does)";
+            return $"is {shape} but stores its values in {OnnxDataType.FieldName(field)}, which does not hold {OnnxDataType.Name(type)} values ({OnnxDataType.FieldName(expectedField)} does)";
         }
 
         if (!OnnxDataType.IsSubByte(type) && (elements > long.MaxValue / perElement || count != elements * perElement))
         {
-            return $"is {shape} ({elements} elements) but its {FieldName(field)} has {count} values";
+            return $"is {shape} ({elements} elements) but its {OnnxDataType.FieldName(field)} has {count} values";
         }
 
         return null;
@@ -593,17 +593,7 @@ internal static class OnnxStructureValidator
     internal static string Shape(long type, List<long> dims) => $"{OnnxDataType.Name(type)}[{string.Join(", ", dims)}]";
 
     private static IEnumerable<string> DataFields(OnnxTensor tensor)
-        => (tensor.RawDataLength >= 0 ? new[] { "raw_data" } : Array.Empty<string>()).Concat(tensor.TypedCounts.Keys.OrderBy(k => k).Select(FieldName));
-
-    private static string FieldName(int field) => field switch
-    {
-        4 => "float_data",
-        5 => "int32_data",
-        6 => "string_data",
-        7 => "int64_data",
-        10 => "double_data",
-        _ => "uint64_data",
-    };
+        => (tensor.RawDataLength >= 0 ? new[] { "raw_data" } : Array.Empty<string>()).Concat(tensor.TypedCounts.Keys.OrderBy(k => k).Select(OnnxDataType.FieldName));
 
     private static string Qualified(OnnxNode node) => node.Domain.Length == 0 ? node.OpType : node.Domain + "." + node.OpType;
 

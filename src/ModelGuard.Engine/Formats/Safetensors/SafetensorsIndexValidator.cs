@@ -47,8 +47,7 @@ internal static class SafetensorsIndexValidator
         JsonNode root;
         try
         {
-            using var reader = new JsonReader(content, length.Value, 0, JsonReaderOptions.Default);
-            root = JsonDocument.Parse(reader);
+            root = JsonDocument.Parse(content, length.Value);
         }
         catch (JsonReaderException ex)
         {
