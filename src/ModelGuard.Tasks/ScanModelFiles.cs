@@ -72,6 +72,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// <summary>Allowlist profiles for the whole project (<c>@(ModelGuardAllowProfile)</c>: pandas, transformers, lightning, ...).</summary>
     public ITaskItem[] AllowProfiles { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>Native custom-op libraries an ONNX Runtime GenAI config may load (<c>@(ModelGuardAllowedNativeLibrary)</c>).</summary>
+    public ITaskItem[] AllowedNativeLibraries { get; set; } = Array.Empty<ITaskItem>();
+
     /// <summary>The per-file result cache (<c>$(IntermediateOutputPath)modelguard.cache</c>); empty turns caching off.</summary>
     public string? CacheFile { get; set; }
 
@@ -139,9 +142,11 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var maxScanTime = ScanRun.ParseMaxScanTime(MaxScanTime, "ModelGuardMaxScanTime", out var maxScanTimeProblem);
         var projectAllowed = (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
         var profiles = new AllowProfileSelection((AllowProfiles ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec));
-        ScanRun.AssignScanners(targets, configuration, projectAllowed, profiles, maxScanTime);
+        var nativeAllowed = (AllowedNativeLibraries ?? Array.Empty<ITaskItem>()).Select(i => i.ItemSpec.Trim()).Where(s => s.Length > 0).ToArray();
+        ScanRun.AssignScanners(targets, configuration, projectAllowed, profiles, nativeAllowed, maxScanTime);
 
         ScanRun.ScanAll(targets, cache, scanStartUtc);
+        ScanRun.ReportUnbundledReferences(targets, DisplayPathOf);
         SaveCache(cache, targets, configuration);
 
         _helpLinks = HelpLinks.Parse(HelpLinkBase, "ModelGuardHelpLinkBase", out var helpLinkProblem);

@@ -7,6 +7,7 @@ using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Compression;
 using ModelGuard.Engine.Formats.Json;
 using ModelGuard.Engine.Formats.Numpy;
+using ModelGuard.Engine.Formats.Onnx;
 using ModelGuard.Engine.Formats.Pickle;
 using ModelGuard.Engine.Formats.Safetensors;
 using ModelGuard.Engine.Formats.Zip;
@@ -63,6 +64,7 @@ internal static class FuzzTargets
         new FuzzTarget("bzip2", "Bzip2DecoderStream", data => RunDecompressor(CompressionKind.Bzip2, data), p => p.EndsWith(".bz2", StringComparison.Ordinal) || p.Contains("bz2.joblib", StringComparison.Ordinal)),
         new FuzzTarget("xz", "XzDecoderStream (blocks, filters, checks, index)", data => RunDecompressor(CompressionKind.Xz, data), p => p.EndsWith(".xz", StringComparison.Ordinal) || p.Contains("xz.joblib", StringComparison.Ordinal)),
         new FuzzTarget("lzma", "LzmaAloneDecoderStream", data => RunDecompressor(CompressionKind.LzmaAlone, data), p => p.EndsWith(".lzma", StringComparison.Ordinal) || p.Contains("lzma.joblib", StringComparison.Ordinal)),
+        new FuzzTarget("onnx-model", "OnnxModelReader (protobuf wire format, every ONNX message) and the structure and external-data validators, seekable and forward-only", RunOnnx, p => p.EndsWith(".onnx", StringComparison.Ordinal) || (p.Contains("onnx/", StringComparison.Ordinal) && p.EndsWith(".bin", StringComparison.Ordinal))),
         new FuzzTarget("scan", "ModelScanner.Scan over a MemoryStream: sniffing, every container and wrapper, name-based routing", RunScan, IsScanSeed, GeneratedZips),
     };
 
@@ -203,6 +205,28 @@ internal static class FuzzTargets
 
         using var index = new MemoryStream(data, writable: false);
         _ = SafetensorsIndexValidator.Validate(index, data.Length, directory: null).Count;
+    }
+
+    private static void RunOnnx(byte[] data)
+    {
+        foreach (var stream in Both(data))
+        {
+            OnnxModel model;
+            try
+            {
+                model = OnnxModelReader.Read(stream, stream.CanSeek ? data.Length : null);
+            }
+            catch (OnnxFormatException)
+            {
+                continue;
+            }
+
+            var issues = new List<FormatIssue>();
+            OnnxStructureValidator.Validate(model, issues);
+            _ = OnnxExternalDataValidator.Validate(model, modelPath: null, issues).Count;
+        }
+
+        _ = OnnxSniffer.LooksLikeModel(data.AsSpan(0, Math.Min(data.Length, ContentSniffer.HeadLength)), data.Length);
     }
 
     private static void RunJson(byte[] data)

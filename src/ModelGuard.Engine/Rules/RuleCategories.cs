@@ -9,6 +9,9 @@ public static class RuleCategories
     /// <summary>Safetensors files and sharded safetensors indexes that the reference reader refuses or that readers interpret differently.</summary>
     public const string Safetensors = "ModelGuard.Safetensors";
 
+    /// <summary>ONNX models, their external data files and ONNX Runtime GenAI model folders.</summary>
+    public const string Onnx = "ModelGuard.Onnx";
+
     /// <summary>Archives and wrappers around model content.</summary>
     public const string Container = "ModelGuard.Container";
 

@@ -107,7 +107,10 @@ internal static class ContentDispatcher
                     return recognised;
                 }
 
-                return SafetensorsContentScanner.ScanByName(context, replay, member);
+                return OnnxContentScanner.ScanByName(context, replay, member) ?? SafetensorsContentScanner.ScanByName(context, replay, member);
+
+            case ContentFormat.Onnx:
+                return OnnxContentScanner.Scan(context, replay, member);
 
             case ContentFormat.Hdf5:
                 UnverifiedFormatScanner.ScanHdf5(context, replay, member);

@@ -47,4 +47,6 @@ public enum ContentFormat
 
     /// <summary>A TensorFlow <c>saved_model.pb</c>; recognised, not verified.</summary>
     TensorFlowSavedModel,
+    /// <summary>An ONNX model (a protobuf ModelProto).</summary>
+    Onnx,
 }

@@ -71,6 +71,12 @@ internal static class ContentSniffer
             return new SniffResult(ContentFormat.Safetensors);
         }
 
+        // ONNX has no magic number; its probe is strict (see OnnxSniffer), and 0x08, the tag it starts with, is no pickle opcode.
+        if (Formats.Onnx.OnnxSniffer.LooksLikeModel(head, length))
+        {
+            return new SniffResult(ContentFormat.Onnx);
+        }
+
         if (head.Length >= 2 && head[0] == (byte)PickleOpcode.Proto && head[1] <= HighestPickleProtocol)
         {
             return new SniffResult(ContentFormat.Pickle);

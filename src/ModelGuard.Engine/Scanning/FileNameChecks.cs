@@ -8,6 +8,7 @@ namespace ModelGuard.Engine.Scanning;
 internal static class FileNameChecks
 {
     private const string SafetensorsExtension = ".safetensors";
+    private const string OnnxExtension = ".onnx";
 
     /// <summary>Extensions of formats that are not pickles; a pickle behind one of them is hiding.</summary>
     private static readonly HashSet<string> NotPickleExtensions = new(StringComparer.OrdinalIgnoreCase)
@@ -32,6 +33,10 @@ internal static class FileNameChecks
         if (string.Equals(extension, SafetensorsExtension, StringComparison.OrdinalIgnoreCase) && format is ContentFormat.Pickle or ContentFormat.Zip)
         {
             context.Report(RuleCatalog.SafetensorsMasquerade, member, null, $"the file is named '{extension}' but its content is {Describe(format)}");
+        }
+        else if (string.Equals(extension, OnnxExtension, StringComparison.OrdinalIgnoreCase) && format is ContentFormat.Pickle or ContentFormat.Zip)
+        {
+            context.Report(RuleCatalog.OnnxMasquerade, member, null, $"the file is named '{extension}' but its content is {Describe(format)}");
         }
         else if (format == ContentFormat.Pickle && NotPickleExtensions.Contains(extension))
         {

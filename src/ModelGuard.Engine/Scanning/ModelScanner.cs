@@ -103,7 +103,7 @@ public sealed class ModelScanner
             context.Report(RuleCatalog.InternalError, null, null, $"the scan failed with {ex.GetType().Name}: {ex.Message}; the file was not verified");
         }
 
-        return new ScanResult(displayPath, format, context.Findings);
+        return new ScanResult(displayPath, format, context.Findings) { ReferencedFiles = context.ReferencedFiles };
     }
 
     private static string? PhysicalPathOf(string path)

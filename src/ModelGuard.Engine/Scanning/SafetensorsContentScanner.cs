@@ -98,14 +98,14 @@ internal static class SafetensorsContentScanner
     /// wrapped so it can be replayed.
     /// </summary>
     public static Stream BeforeTrial(ScanContext context, Stream content, string? member)
-        => !content.CanSeek && (HasSafetensorsName(context, member) || HasIndexName(context, member)) ? new RecordingReadStream(content, ReplayLimit) : content;
+        => !content.CanSeek && ValidatedByName(context, member) ? new RecordingReadStream(content, ReplayLimit) : content;
 
     /// <summary>
     /// After a pickle trial that did not confirm a pickle: validates the content by name, from its start again.
     /// </summary>
     public static ContentFormat AfterFailedTrial(ScanContext context, Stream content, long start, Stream trial, string? member)
     {
-        if (!HasSafetensorsName(context, member) && !HasIndexName(context, member))
+        if (!ValidatedByName(context, member))
         {
             return ContentFormat.Unknown;
         }
@@ -117,12 +117,16 @@ internal static class SafetensorsContentScanner
                 Rules.RuleCatalog.UninspectableContent,
                 member,
                 null,
-                "the content is named like safetensors but is neither a pickle nor a readable safetensors header, and it could not be read a second time to validate it");
+                "the content is named like a safetensors or ONNX file but is not a pickle, and it could not be read a second time to validate it as what its name says");
             return ContentFormat.Unknown;
         }
 
-        return ScanByName(context, replay, member);
+        return OnnxContentScanner.ScanByName(context, replay, member) ?? ScanByName(context, replay, member);
     }
+
+    /// <summary>Names whose content is validated as that format even when it sniffs as nothing known (or an unconfirmed pickle).</summary>
+    private static bool ValidatedByName(ScanContext context, string? member)
+        => HasSafetensorsName(context, member) || HasIndexName(context, member) || OnnxContentScanner.IsValidatedByName(context, member);
 
     private static bool HasSafetensorsName(ScanContext context, string? member)
         => (member ?? context.FilePath).EndsWith(Extension, StringComparison.OrdinalIgnoreCase);

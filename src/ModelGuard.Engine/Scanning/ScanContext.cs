@@ -33,6 +33,19 @@ internal sealed class ScanContext
 
     public IReadOnlyList<Finding> Findings => _findings;
 
+    /// <summary>Other files whose content or existence the verdict depends on (an ONNX model's external data), as full paths.</summary>
+    public IReadOnlyList<string> ReferencedFiles => _referencedFiles;
+
+    private readonly List<string> _referencedFiles = new();
+
+    public void AddReferencedFile(string fullPath)
+    {
+        if (!_referencedFiles.Contains(fullPath))
+        {
+            _referencedFiles.Add(fullPath);
+        }
+    }
+
     /// <summary>True while members of a TorchScript archive are scanned: their pickles name the archive's own <c>__torch__</c> classes.</summary>
     public bool InTorchScript => _torchScriptDepth > 0;
 

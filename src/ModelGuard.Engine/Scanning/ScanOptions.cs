@@ -13,6 +13,7 @@ public sealed class ScanOptions
     private readonly HashSet<string> _allowedGlobalSet = new(StringComparer.Ordinal);
     private readonly IReadOnlyCollection<string> _allowProfiles = Array.Empty<string>();
     private readonly Policy.PolicyList[] _profileLists = Array.Empty<Policy.PolicyList>();
+    private readonly IReadOnlyCollection<string> _allowedNativeLibraries = Array.Empty<string>();
 
     /// <summary>The defaults the build and the CLI use.</summary>
     public static ScanOptions Default { get; } = new();
@@ -85,6 +86,21 @@ public sealed class ScanOptions
     }
 
     /// <summary>
+    /// Native custom-op libraries the project allows an ONNX Runtime GenAI config to load (<c>custom_ops_library</c>), as the config
+    /// writes them or by file name. Anything else is MG5030.
+    /// </summary>
+    public IReadOnlyCollection<string> AllowedNativeLibraries
+    {
+        get => _allowedNativeLibraries;
+        init => _allowedNativeLibraries = (value ?? throw new ArgumentNullException(nameof(value)))
+            .Select(v => v.Trim())
+            .Where(v => v.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(v => v, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>
     /// Whether plain-data pickle streams are vouched for by <see cref="Formats.Pickle.DataPickleWalker"/> instead of the full
     /// simulation. It never changes a verdict (tests compare every scan both ways), so it is not part of <see cref="Fingerprint"/>.
     /// </summary>
@@ -120,7 +136,8 @@ public sealed class ScanOptions
                 .Append(MaxArchiveEntries).Append('\n')
                 .Append(MaxScanTime.Ticks).Append('\n')
                 .Append(string.Join("\n", _allowedGlobals)).Append('\n')
-                .Append("profiles:").Append(string.Join(",", _allowProfiles));
+                .Append("profiles:").Append(string.Join(",", _allowProfiles)).Append('\n')
+                .Append("native:").Append(string.Join("\n", _allowedNativeLibraries));
             using var sha = SHA256.Create();
             return BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString()))).Replace("-", string.Empty);
         }

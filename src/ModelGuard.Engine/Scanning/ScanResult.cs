@@ -22,4 +22,10 @@ public sealed class ScanResult
 
     /// <summary>Findings in the order they were found.</summary>
     public IReadOnlyList<Finding> Findings { get; }
+
+    /// <summary>
+    /// Full paths of other files the verdict depends on (the external data files an ONNX model reads), empty for most files. A
+    /// cache of verdicts must not reuse this one when they change, and a build that ships the file must ship these too.
+    /// </summary>
+    public IReadOnlyList<string> ReferencedFiles { get; init; } = System.Array.Empty<string>();
 }

@@ -78,10 +78,10 @@ internal static class ScanRun
     /// <summary>
     /// Gives every target its settings and a scanner for its allowlist: <paramref name="allowedGlobals"/> (the project's, or the
     /// command line's) plus the file's <c>modelguard_allowed_globals</c>, and its allowlist profiles: <paramref name="profiles"/>
-    /// plus the file's <c>modelguard_allow_profiles</c>. One scanner per distinct allowlist; files share
+    /// plus the file's <c>modelguard_allow_profiles</c>, and the native libraries an ONNX Runtime GenAI config may load. One scanner per distinct allowlist; files share
     /// <see cref="FileSettings"/> instances, so the options and their fingerprint are built once per instance.
     /// </summary>
-    public static void AssignScanners(IReadOnlyList<ScanTarget> targets, ResolvedConfiguration configuration, IReadOnlyCollection<string> allowedGlobals, AllowProfileSelection profiles, TimeSpan maxScanTime)
+    public static void AssignScanners(IReadOnlyList<ScanTarget> targets, ResolvedConfiguration configuration, IReadOnlyCollection<string> allowedGlobals, AllowProfileSelection profiles, IReadOnlyCollection<string> allowedNativeLibraries, TimeSpan maxScanTime)
     {
         var scanners = new Dictionary<string, ModelScanner>(StringComparer.Ordinal);
         var bySettings = new Dictionary<FileSettings, ScannerChoice>();
@@ -95,6 +95,7 @@ internal static class ScanRun
                 {
                     AllowedGlobals = allowedGlobals.Concat(target.Settings.AllowedGlobals).ToArray(),
                     AllowProfiles = profiles.For(target.Settings.AllowProfiles),
+                    AllowedNativeLibraries = allowedNativeLibraries,
                     MaxScanTime = maxScanTime,
                 };
                 var fingerprint = options.Fingerprint;
@@ -158,6 +159,30 @@ internal static class ScanRun
     }
 
     /// <summary>
+    /// MG5006: a model reads other files (an ONNX model's external data) that exist but are not among the scanned files, so the
+    /// published app does not have them. Models with such references are never cached, so every build checks this.
+    /// </summary>
+    public static void ReportUnbundledReferences(IReadOnlyList<ScanTarget> targets, Func<string, string> displayPathOf)
+    {
+        var bundled = new HashSet<string>(targets.Where(t => t.InvalidPath is null).Select(t => t.FullPath), PathComparer);
+        foreach (var target in targets)
+        {
+            var missing = target.ReferencedFiles.Where(f => !bundled.Contains(f)).ToList();
+            if (missing.Count == 0)
+            {
+                continue;
+            }
+
+            target.Findings = target.Findings.Concat(missing.Select(file => new Finding(
+                RuleCatalog.OnnxExternalDataNotBundled,
+                target.DisplayPath,
+                null,
+                null,
+                $"the model reads external data from '{displayPathOf(file)}', which exists but is not an item of the project (see ModelGuardItemTypes); the published app would not find it"))).ToList();
+        }
+    }
+
+    /// <summary>
     /// Every finding with the level configuration gives it: <paramref name="problems"/> (the caller's own, MG9004 and the like),
     /// the configuration's problems, then each target's findings in target order.
     /// </summary>
@@ -195,10 +220,13 @@ internal static class ScanRun
             var result = target.Scanner!.ScanFile(target.FullPath, target.DisplayPath);
             target.Format = result.Format.ToString();
             target.Findings = result.Findings;
+            target.ReferencedFiles = result.ReferencedFiles;
 
             // Cache only complete verdicts on files that did not change while they were read: never an unreadable file, an
-            // internal failure or a file written within the racy window.
+            // internal failure or a file written within the racy window. A verdict that depends on other files (an ONNX model's
+            // external data) is not cached: they can change on their own.
             target.Cacheable = target.Length >= 0
+                && result.ReferencedFiles.Count == 0
                 && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile or RuleIds.ScanTimeLimitExceeded))
                 && scanStartUtc - new DateTime(target.LastWriteTicksUtc, DateTimeKind.Utc) > RacyWindow
                 && target.IsUnchangedOnDisk();

@@ -43,6 +43,9 @@ internal sealed class ScanTarget
 
     public IReadOnlyList<Finding> Findings { get; set; } = Array.Empty<Finding>();
 
+    /// <summary>Other files the verdict depends on (<c>ScanResult.ReferencedFiles</c>).</summary>
+    public IReadOnlyList<string> ReferencedFiles { get; set; } = Array.Empty<string>();
+
     public bool FromCache { get; set; }
 
     public bool Cacheable { get; set; }

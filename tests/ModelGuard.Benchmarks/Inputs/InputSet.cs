@@ -63,6 +63,9 @@ internal sealed class InputSet
     /// <summary>(c'') A quarter of (c)'s size, every record an OrderedDict: an import and a call per record, so no data-only walk.</summary>
     public string DensePickleWithImports => Ensure($"dense-ordereddicts-{DenseBytes / 4}.pkl", p => Generators.DensePickle(p, DenseBytes / 4, memoizeAll: true, orderedDicts: true));
 
+    /// <summary>(f) An ONNX model just under protobuf's 2 GiB limit: 64 UINT8 initializers inline in raw_data, the data holes.</summary>
+    public string OnnxInline => Ensure("inline-64x32mib.onnx", p => ModelGuard.TestSupport.OnnxWriter.WriteModelWithInlinePayload(p, ((2L * 1024 * 1024 * 1024) - (1024 * 1024)) / 64, 64));
+
     /// <summary>(d) A safetensors transformer of about 10 GB, header of about 3,600 tensors, the data a hole.</summary>
     public string Safetensors => Ensure($"transformer-{SafetensorsLayers}layers.safetensors", p => Generators.Safetensors(p, SafetensorsLayers, 1024, 2816, 32000));
 

@@ -83,11 +83,18 @@ public sealed class ContainerAnomalyTests
     [Theory]
     [InlineData("photo.png")]
     [InlineData("config.json")]
-    [InlineData("model.onnx")]
     public void A_pickle_named_as_another_format_is_reported(string name)
     {
         var result = ScanHelpers.Scan(BenignPickle, "assets/" + name);
         Assert.Contains(System.IO.Path.GetExtension(name), result.Single(RuleIds.ExtensionMismatch).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pickle_named_onnx_gets_the_onnx_masquerade_rule_instead()
+    {
+        var result = ScanHelpers.Scan(BenignPickle, "assets/model.onnx");
+        Assert.Contains("'.onnx'", result.Single(RuleIds.OnnxMasquerade).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Findings, f => f.Rule.Id == RuleIds.ExtensionMismatch);
     }
 
     [Fact]

@@ -1,10 +1,19 @@
 using System.Collections.Generic;
+using System.IO;
 
 namespace ModelGuard.Engine.Formats.Json;
 
 /// <summary>Builds a <see cref="JsonNode"/> tree from a reader, iteratively (the reader's depth limit bounds the stack).</summary>
 internal static class JsonDocument
 {
+    /// <summary>Parses <paramref name="length"/> bytes of <paramref name="content"/> with the default options (RFC 8259, depth 128).</summary>
+    /// <exception cref="JsonReaderException">The input is refused.</exception>
+    public static JsonNode Parse(Stream content, long length)
+    {
+        using var reader = new JsonReader(content, length, 0, JsonReaderOptions.Default);
+        return Parse(reader);
+    }
+
     /// <summary>Parses the whole input: one value, then only whitespace.</summary>
     /// <exception cref="JsonReaderException">The input is refused.</exception>
     public static JsonNode Parse(JsonReader reader)

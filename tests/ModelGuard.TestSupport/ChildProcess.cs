@@ -4,16 +4,16 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Tasks;
 
-namespace ModelGuard.Fuzzing.Tests;
+namespace ModelGuard.TestSupport;
 
 /// <summary>The outcome of a child process.</summary>
-internal sealed record ChildResult(string CommandLine, int ExitCode, string Output, bool TimedOut, TimeSpan Elapsed)
+public sealed record ChildResult(string CommandLine, int ExitCode, string Output, bool TimedOut, TimeSpan Elapsed)
 {
     public string Describe() => $"`{CommandLine}` {(TimedOut ? "timed out" : $"exited with {ExitCode}")} after {Elapsed.TotalSeconds:0.0} s. Output:\n{Output}";
 }
 
 /// <summary>Runs a child process to completion with its output captured, killing its whole tree at a deadline.</summary>
-internal static class ChildProcess
+public static class ChildProcess
 {
     public static string Dotnet { get; } = Environment.ProcessPath is { } host && host.EndsWith("dotnet", StringComparison.Ordinal) ? host : "dotnet";
 

@@ -1,11 +1,11 @@
 using ModelGuard.Engine.Rules;
 
-namespace ModelGuard.Engine.Formats.Safetensors;
+namespace ModelGuard.Engine.Findings;
 
-/// <summary>One problem found in a safetensors file or index, before it is reported.</summary>
-internal sealed class SafetensorsIssue
+/// <summary>One problem a format validator found (safetensors, ONNX), before the scanner reports it as a <see cref="Finding"/>.</summary>
+internal sealed class FormatIssue
 {
-    public SafetensorsIssue(RuleDescriptor rule, long? offset, string message)
+    public FormatIssue(RuleDescriptor rule, long? offset, string message)
     {
         Rule = rule;
         Offset = offset;
@@ -18,7 +18,7 @@ internal sealed class SafetensorsIssue
     /// <summary>Where in the file, when one place applies.</summary>
     public long? Offset { get; }
 
-    /// <summary>The message, naming the tensor and the numbers.</summary>
+    /// <summary>The message, naming the tensor or value and the numbers.</summary>
     public string Message { get; }
 
     /// <inheritdoc />
