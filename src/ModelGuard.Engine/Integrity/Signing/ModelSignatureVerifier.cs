@@ -47,48 +47,72 @@ public static class ModelSignatureVerifier
             return findings;
         }
 
-        SigstoreBundle bundle;
+        byte[] content;
         try
         {
             var length = new FileInfo(signaturePath).Length;
+            content = length <= MaxSignatureBytes ? File.ReadAllBytes(signaturePath) : Array.Empty<byte>();
             if (length > MaxSignatureBytes)
             {
-                throw new SignatureFormatException($"the signature file is {length} bytes, more than the {MaxSignatureBytes} a signature can need");
+                findings.Add(new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, $"the signature file is {length} bytes, more than the {MaxSignatureBytes} a signature can need"));
+                return findings;
             }
-
-            bundle = SigstoreBundle.Parse(File.ReadAllBytes(signaturePath));
         }
-        catch (SignatureFormatException ex)
-        {
-            findings.Add(new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, ex.Message));
-            return findings;
-        }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             findings.Add(new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, $"the signature file cannot be read: {ex.Message}"));
             return findings;
         }
 
-        ModelSigningStatement statement;
-        try
+        var result = VerifyBundle(content, policy);
+        if (result.Failure is { } failure)
         {
-            var failure = SignerCheck.Check(bundle, policy);
-            if (failure is not null)
-            {
-                findings.Add(new Finding(failure.Value.Rule, signatureDisplay, null, null, failure.Value.Message));
-                return findings;
-            }
-
-            statement = ModelSigningStatement.Parse(bundle.PayloadType, bundle.Payload);
-        }
-        catch (SignatureFormatException ex)
-        {
-            findings.Add(new Finding(ex.Message.StartsWith("the statement is inconsistent", StringComparison.Ordinal) ? RuleCatalog.SignatureInvalid : RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, ex.Message));
+            findings.Add(new Finding(failure.Rule, signatureDisplay, null, null, failure.Message));
             return findings;
         }
 
-        SignedFolderCheck.Check(request, statement, findings);
+        var statement = result.Statement!;
+        try
+        {
+            SignedFolderCheck.Check(request, statement, findings);
+        }
+        catch (SignatureFormatException ex)
+        {
+            findings.Add(new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, ex.Message));
+        }
+
         return findings;
+    }
+
+    /// <summary>
+    /// The signature alone, without the folder: bundle, signer, log entries and statement. This is the verdict the differential
+    /// test compares with sigstore-js.
+    /// </summary>
+    internal static (ModelSigningStatement? Statement, (RuleDescriptor Rule, string Message)? Failure) VerifyBundle(byte[] content, ModelSignaturePolicy policy)
+    {
+        SigstoreBundle bundle;
+        try
+        {
+            bundle = SigstoreBundle.Parse(content);
+        }
+        catch (SignatureFormatException ex)
+        {
+            return (null, (RuleCatalog.SignatureUnreadable, ex.Message));
+        }
+
+        try
+        {
+            var failure = SignerCheck.Check(bundle, policy);
+            return failure is not null ? (null, failure) : (ModelSigningStatement.Parse(bundle.PayloadType, bundle.Payload), null);
+        }
+        catch (StatementInconsistentException ex)
+        {
+            return (null, (RuleCatalog.SignatureInvalid, ex.Message));
+        }
+        catch (SignatureFormatException ex)
+        {
+            return (null, (RuleCatalog.SignatureUnreadable, ex.Message));
+        }
     }
 
     internal static string Join(string folder, string relative) =>

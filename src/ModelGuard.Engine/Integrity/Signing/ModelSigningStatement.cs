@@ -113,7 +113,7 @@ public sealed class ModelSigningStatement
 
         if (Hex.Encode(rootHash.GetHashAndReset()) != rootDigest)
         {
-            throw new SignatureFormatException($"the statement is inconsistent: the subject digest {rootDigest} is not the SHA-256 of the resource digests");
+            throw new StatementInconsistentException($"the statement is inconsistent: the subject digest {rootDigest} is not the SHA-256 of the resource digests");
         }
 
         statement.Resources = resources;
@@ -214,5 +214,23 @@ public sealed class ModelSigningStatement
         }
 
         return bytes;
+    }
+}
+
+/// <summary>A signed statement that contradicts itself: altered before signing or by a broken signer (MG4101).</summary>
+internal sealed class StatementInconsistentException : Exception
+{
+    public StatementInconsistentException(string message)
+        : base(message)
+    {
+    }
+
+    public StatementInconsistentException()
+    {
+    }
+
+    public StatementInconsistentException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

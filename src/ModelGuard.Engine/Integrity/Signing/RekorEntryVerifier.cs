@@ -10,12 +10,15 @@ namespace ModelGuard.Engine.Integrity.Signing;
 /// (payload hash, signature, certificate), the signed entry timestamp must verify with a trusted log key, the inclusion proof
 /// must lead to the root of a checkpoint the log signed, and the log time must fall in the certificate's validity.
 /// Supported: "dsse" 0.0.1 entries of Rekor v1 (what model_signing's Sigstore signing writes). Rekor v2 entries (Ed25519
-/// checkpoints, no signed entry timestamp) and RFC 3161 timestamps are not verified, so such bundles fail closed.
+/// checkpoints) are not verified, so such bundles fail closed.
 /// </summary>
 internal static class RekorEntryVerifier
 {
-    /// <summary>Returns the verified integrated time, or throws <see cref="TransparencyLogException"/> with what is wrong.</summary>
-    public static DateTimeOffset Verify(TransparencyLogEntry entry, SigstoreBundle bundle, SigningCertificate leaf, SigstoreTrustedRoot root)
+    /// <summary>
+    /// Verifies the entry; returns its integrated time when a signed entry timestamp vouches for it, null when the entry has
+    /// only an inclusion proof (its time is then not authenticated). Throws <see cref="TransparencyLogException"/>.
+    /// </summary>
+    public static DateTimeOffset? Verify(TransparencyLogEntry entry, SigstoreBundle bundle, SigningCertificate leaf, SigstoreTrustedRoot root)
     {
         if (entry.Kind != "dsse" || entry.KindVersion != "0.0.1")
         {
@@ -24,41 +27,32 @@ internal static class RekorEntryVerifier
 
         CheckBody(entry, bundle, leaf);
         var log = root.FindLog(entry.LogId) ?? throw new TransparencyLogException($"the entry is from a transparency log the trusted root does not list (log ID {Convert.ToBase64String(entry.LogId)})");
-
-        if (entry.SignedEntryTimestamp is null)
-        {
-            throw new TransparencyLogException("the entry has no signed entry timestamp, so its time cannot be verified offline (RFC 3161 timestamps are not verified by ModelGuard)");
-        }
-
-        var promise = "{\"body\":\"" + Convert.ToBase64String(entry.CanonicalizedBody) + "\",\"integratedTime\":" + entry.IntegratedTime.ToString(CultureInfo.InvariantCulture)
-            + ",\"logID\":\"" + Hex.Encode(entry.LogId) + "\",\"logIndex\":" + entry.LogIndex.ToString(CultureInfo.InvariantCulture) + "}";
-        if (!log.Key.Verify(Encoding.UTF8.GetBytes(promise), entry.SignedEntryTimestamp, HashAlgorithmName.SHA256))
-        {
-            throw new TransparencyLogException("the signed entry timestamp does not verify with the log's key");
-        }
-
-        if (bundle.MinorVersion >= 2 && entry.Proof is null)
-        {
-            throw new TransparencyLogException("the entry has no inclusion proof (bundles v0.2 and later must carry one)");
-        }
-
-        if (entry.Proof is { } proof)
-        {
-            CheckInclusion(entry, proof, log);
-        }
-
         var time = DateTimeOffset.FromUnixTimeSeconds(entry.IntegratedTime);
         if (time < log.Start || time > log.End)
         {
             throw new TransparencyLogException($"the entry was logged at {time:u}, outside the period the log's key is trusted for");
         }
 
-        if (!leaf.IsValidAt(time))
+        if (entry.SignedEntryTimestamp is { } set)
         {
-            throw new TransparencyLogException($"the entry was logged at {time:u}, outside the signing certificate's validity ({leaf.NotBefore:u} to {leaf.NotAfter:u})");
+            var promise = "{\"body\":\"" + Convert.ToBase64String(entry.CanonicalizedBody) + "\",\"integratedTime\":" + entry.IntegratedTime.ToString(CultureInfo.InvariantCulture)
+                + ",\"logID\":\"" + Hex.Encode(entry.LogId) + "\",\"logIndex\":" + entry.LogIndex.ToString(CultureInfo.InvariantCulture) + "}";
+            if (!log.Key.Verify(Encoding.UTF8.GetBytes(promise), set, HashAlgorithmName.SHA256))
+            {
+                throw new TransparencyLogException("the signed entry timestamp does not verify with the log's key");
+            }
         }
 
-        return time;
+        if (entry.Proof is { } proof)
+        {
+            CheckInclusion(entry, proof, log);
+        }
+        else if (bundle.MinorVersion >= 2 || entry.SignedEntryTimestamp is null)
+        {
+            throw new TransparencyLogException("the entry has no inclusion proof (bundles v0.2 and later must carry one)");
+        }
+
+        return entry.SignedEntryTimestamp is null ? null : time;
     }
 
     private static void CheckBody(TransparencyLogEntry entry, SigstoreBundle bundle, SigningCertificate leaf)

@@ -81,12 +81,20 @@ internal static class SignerCheck
             return (RuleCatalog.TransparencyLogInvalid, "the Sigstore signature has no transparency-log entry");
         }
 
-        DateTimeOffset time = default;
+        var times = new List<DateTimeOffset>();
         try
         {
             foreach (var entry in bundle.TlogEntries)
             {
-                time = RekorEntryVerifier.Verify(entry, bundle, leaf, root);
+                if (RekorEntryVerifier.Verify(entry, bundle, leaf, root) is { } logged)
+                {
+                    times.Add(logged);
+                }
+            }
+
+            foreach (var timestamp in bundle.Rfc3161Timestamps)
+            {
+                times.Add(Rfc3161Timestamp.Verify(timestamp, bundle.Signature, root));
             }
         }
         catch (TransparencyLogException ex)
@@ -94,25 +102,34 @@ internal static class SignerCheck
             return (RuleCatalog.TransparencyLogInvalid, ex.Message);
         }
 
+        if (times.Count == 0)
+        {
+            return (RuleCatalog.TransparencyLogInvalid, "the Sigstore signature has no verified time: no signed entry timestamp and no RFC 3161 timestamp");
+        }
+
         if (!leaf.HasCodeSigningUsage)
         {
             return (RuleCatalog.SignatureInvalid, "the Sigstore signing certificate has no code-signing extended key usage");
         }
 
-        string? chainFailure = "no certificate authority of the Sigstore trusted root was valid at the signing time";
-        foreach (var authority in root.CertificateAuthorities.Where(a => time >= a.Start && time <= a.End))
+        // The short-lived certificate must have been valid, and issued by a CA then trusted, at every verified time.
+        foreach (var time in times)
         {
-            var chain = authority.Chain;
-            chainFailure = CertificateChain.Validate(leaf, chain.Take(chain.Count - 1).ToList(), new[] { chain[chain.Count - 1] }, time);
-            if (chainFailure is null)
+            string? chainFailure = $"no certificate authority of the Sigstore trusted root was valid at {time:u}";
+            foreach (var authority in root.CertificateAuthorities.Where(a => time >= a.Start && time <= a.End))
             {
-                break;
+                var chain = authority.Chain;
+                chainFailure = CertificateChain.Validate(leaf, chain.Take(chain.Count - 1).ToList(), new[] { chain[chain.Count - 1] }, time);
+                if (chainFailure is null)
+                {
+                    break;
+                }
             }
-        }
 
-        if (chainFailure is not null)
-        {
-            return (RuleCatalog.SignerNotTrusted, $"the signing certificate was not issued by the Sigstore trusted root's certificate authority: {chainFailure}");
+            if (chainFailure is not null)
+            {
+                return (RuleCatalog.SignerNotTrusted, $"the signing certificate was not issued by the Sigstore trusted root's certificate authority: {chainFailure}");
+            }
         }
 
         var identities = leaf.SubjectAlternativeNames;

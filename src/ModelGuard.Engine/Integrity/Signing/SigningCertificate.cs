@@ -40,6 +40,8 @@ public sealed class SigningCertificate
 
     internal byte[] IssuerName { get; private set; } = Array.Empty<byte>();
 
+    internal byte[] SerialNumber { get; private set; } = Array.Empty<byte>();
+
     internal byte[] SubjectName { get; private set; } = Array.Empty<byte>();
 
     /// <summary>Start of validity.</summary>
@@ -113,7 +115,7 @@ public sealed class SigningCertificate
             throw new SignatureFormatException("only X.509 version 3 certificates are supported");
         }
 
-        tbs.Read(DerReader.Integer);
+        certificate.SerialNumber = tbs.Read(DerReader.Integer).ToArray();
         var innerAlgorithm = tbs.ReadSequence();
         if (innerAlgorithm.ReadObjectIdentifier() != certificate.SignatureAlgorithm)
         {

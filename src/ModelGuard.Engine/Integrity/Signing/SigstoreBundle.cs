@@ -41,8 +41,8 @@ public sealed class SigstoreBundle
     /// <summary>Transparency-log entries.</summary>
     public IReadOnlyList<TransparencyLogEntry> TlogEntries { get; private set; } = Array.Empty<TransparencyLogEntry>();
 
-    /// <summary>Whether RFC 3161 timestamps are present (not verified by ModelGuard; Rekor's signed time is used).</summary>
-    public bool HasRfc3161Timestamps { get; private set; }
+    /// <summary>The RFC 3161 timestamp responses (DER) over the signature.</summary>
+    public IReadOnlyList<byte[]> Rfc3161Timestamps { get; private set; } = Array.Empty<byte[]>();
 
     /// <summary>The DSSE payload (the in-toto statement bytes).</summary>
     public byte[] Payload { get; private set; } = Array.Empty<byte>();
@@ -126,7 +126,13 @@ public sealed class SigstoreBundle
         TlogEntries = entries;
         if (SigningJson.OptionalObject(material, "timestampVerificationData", where) is { } timestamps)
         {
-            HasRfc3161Timestamps = SigningJson.OptionalArray(timestamps, "rfc3161Timestamps", where + ".timestampVerificationData").Count > 0;
+            var list = new List<byte[]>();
+            foreach (var item in SigningJson.OptionalArray(timestamps, "rfc3161Timestamps", where + ".timestampVerificationData"))
+            {
+                list.Add(SigningJson.RequiredBase64(SigningJson.AsObject(item, where + ".timestampVerificationData.rfc3161Timestamps[]"), "signedTimestamp", where + ".timestampVerificationData.rfc3161Timestamps[]"));
+            }
+
+            Rfc3161Timestamps = list;
         }
     }
 

@@ -16,10 +16,11 @@ public sealed class SigstoreTrustedRoot
     private const string ResourceName = "ModelGuard.Engine.Integrity.Signing.sigstore-public-good-trusted_root.json";
     private static readonly Lazy<SigstoreTrustedRoot> PublicGoodRoot = new(LoadPublicGood);
 
-    private SigstoreTrustedRoot(IReadOnlyList<TrustedAuthority> authorities, IReadOnlyList<TrustedLog> logs)
+    private SigstoreTrustedRoot(IReadOnlyList<TrustedAuthority> authorities, IReadOnlyList<TrustedLog> logs, IReadOnlyList<TrustedAuthority> timestampAuthorities)
     {
         CertificateAuthorities = authorities;
         TransparencyLogs = logs;
+        TimestampAuthorities = timestampAuthorities;
     }
 
     /// <summary>The public-good Sigstore root (sigstore.dev), as sigstore-python ships it from TUF.</summary>
@@ -28,6 +29,9 @@ public sealed class SigstoreTrustedRoot
     public IReadOnlyList<TrustedAuthority> CertificateAuthorities { get; }
 
     public IReadOnlyList<TrustedLog> TransparencyLogs { get; }
+
+    /// <summary>RFC 3161 timestamp authorities: the signing certificate first, its root last.</summary>
+    public IReadOnlyList<TrustedAuthority> TimestampAuthorities { get; }
 
     /// <summary>Reads a trusted root; unsupported keys (Ed25519 of Rekor v2 logs) are kept out and cannot vouch for anything.</summary>
     /// <exception cref="SignatureFormatException">Not a trusted root.</exception>
@@ -40,23 +44,8 @@ public sealed class SigstoreTrustedRoot
             throw new SignatureFormatException($"the trusted root media type '{mediaType}' is not '{MediaType}'");
         }
 
-        var authorities = new List<TrustedAuthority>();
-        foreach (var item in SigningJson.OptionalArray(root, "certificateAuthorities", "trusted root"))
-        {
-            var ca = SigningJson.AsObject(item, "trusted root.certificateAuthorities[]");
-            var chain = new List<SigningCertificate>();
-            foreach (var cert in SigningJson.OptionalArray(SigningJson.RequiredObject(ca, "certChain", "certificate authority"), "certificates", "certificate authority"))
-            {
-                chain.Add(SigningCertificate.FromDer(SigningJson.RequiredBase64(SigningJson.AsObject(cert, "certificate"), "rawBytes", "certificate authority")));
-            }
-
-            var (start, end) = ReadValidity(ca, "certificate authority");
-            if (chain.Count > 0)
-            {
-                authorities.Add(new TrustedAuthority(SigningJson.OptionalString(ca, "uri", "certificate authority") ?? string.Empty, chain, start, end));
-            }
-        }
-
+        var authorities = ReadAuthorities(root, "certificateAuthorities");
+        var timestampAuthorities = ReadAuthorities(root, "timestampAuthorities");
         var logs = new List<TrustedLog>();
         foreach (var item in SigningJson.OptionalArray(root, "tlogs", "trusted root"))
         {
@@ -77,7 +66,29 @@ public sealed class SigstoreTrustedRoot
             logs.Add(new TrustedLog(SigningJson.OptionalString(log, "baseUrl", "transparency log") ?? string.Empty, logId, key, start, end));
         }
 
-        return new SigstoreTrustedRoot(authorities, logs);
+        return new SigstoreTrustedRoot(authorities, logs, timestampAuthorities);
+    }
+
+    private static List<TrustedAuthority> ReadAuthorities(JsonObjectNode root, string name)
+    {
+        var authorities = new List<TrustedAuthority>();
+        foreach (var item in SigningJson.OptionalArray(root, name, "trusted root"))
+        {
+            var ca = SigningJson.AsObject(item, $"trusted root.{name}[]");
+            var chain = new List<SigningCertificate>();
+            foreach (var cert in SigningJson.OptionalArray(SigningJson.RequiredObject(ca, "certChain", "certificate authority"), "certificates", "certificate authority"))
+            {
+                chain.Add(SigningCertificate.FromDer(SigningJson.RequiredBase64(SigningJson.AsObject(cert, "certificate"), "rawBytes", "certificate authority")));
+            }
+
+            var (start, end) = ReadValidity(ca, "certificate authority");
+            if (chain.Count > 0)
+            {
+                authorities.Add(new TrustedAuthority(SigningJson.OptionalString(ca, "uri", "certificate authority") ?? string.Empty, chain, start, end));
+            }
+        }
+
+        return authorities;
     }
 
     /// <summary>The log whose ID is <paramref name="logId"/>, or null.</summary>
