@@ -27,6 +27,11 @@ internal static class RekorEntryVerifier
 
         CheckBody(entry, bundle, leaf);
         var log = root.FindLog(entry.LogId) ?? throw new TransparencyLogException($"the entry is from a transparency log the trusted root does not list (log ID {Convert.ToBase64String(entry.LogId)})");
+        if (entry.IntegratedTime > 253402300799)
+        {
+            throw new TransparencyLogException($"the entry's integrated time {entry.IntegratedTime} is not a time");
+        }
+
         var time = DateTimeOffset.FromUnixTimeSeconds(entry.IntegratedTime);
         if (time < log.Start || time > log.End)
         {
@@ -201,7 +206,7 @@ internal static class RekorEntryVerifier
                 continue;
             }
 
-            if (signature.Length > 4 && signature.AsSpan(0, 4).SequenceEqual(log.LogId.AsSpan(0, 4))
+            if (signature.Length > 4 && log.LogId.Length >= 4 && signature.AsSpan(0, 4).SequenceEqual(log.LogId.AsSpan(0, 4))
                 && log.Key.Verify(Encoding.UTF8.GetBytes(text), signature.AsSpan(4).ToArray(), HashAlgorithmName.SHA256))
             {
                 return;

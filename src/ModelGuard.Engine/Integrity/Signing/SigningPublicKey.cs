@@ -32,7 +32,7 @@ public sealed class SigningPublicKey
     public string Description { get; }
 
     /// <summary>The ECDSA curve size in bits, or 0 for RSA.</summary>
-    public int CurveBits => _ec is { } ec ? ec.Q.X!.Length * 8 switch { 528 => 521, var bits => bits } : 0;
+    public int CurveBits => _ec is { } ec ? (ec.Q.X!.Length * 8) switch { 528 => 521, var bits => bits } : 0;
 
     /// <summary>SHA-256 of the DER SubjectPublicKeyInfo: Sigstore's key and log ID.</summary>
     public byte[] KeyId()
@@ -87,6 +87,15 @@ public sealed class SigningPublicKey
                 }
 
                 var ec = new ECParameters { Curve = curve, Q = new ECPoint { X = key.Slice(1, size).ToArray(), Y = key.Slice(1 + size, size).ToArray() } };
+                try
+                {
+                    using var check = ECDsa.Create(ec);
+                }
+                catch (CryptographicException)
+                {
+                    throw new SignatureFormatException($"the {name} public key is not a point on the curve");
+                }
+
                 return new SigningPublicKey(der.ToArray(), "ECDSA " + name, ec, null);
 
             case RsaEncryptionOid:
@@ -133,6 +142,19 @@ public sealed class SigningPublicKey
 
     /// <summary>Verifies a DER-encoded ECDSA signature, or an RSA PKCS#1 v1.5 signature, over <paramref name="data"/>.</summary>
     public bool Verify(byte[] data, byte[] signature, HashAlgorithmName hash)
+    {
+        try
+        {
+            return VerifyCore(data, signature, hash);
+        }
+        catch (CryptographicException)
+        {
+            // A point off the curve or an RSA key the platform refuses: nothing this key "signed" can be trusted.
+            return false;
+        }
+    }
+
+    private bool VerifyCore(byte[] data, byte[] signature, HashAlgorithmName hash)
     {
         if (_ec is { } ec)
         {
