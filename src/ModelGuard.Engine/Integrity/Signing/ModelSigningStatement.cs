@@ -92,7 +92,7 @@ public sealed class ModelSigningStatement
                 throw new SignatureFormatException($"the resource '{name}' is hashed with '{algorithm}'; only SHA-256 is supported");
             }
 
-            if (!IsSha256Hex(digest))
+            if (!Hex.IsSha256(digest))
             {
                 throw new SignatureFormatException($"the resource '{name}' has a digest that is not 64 lowercase hex digits");
             }
@@ -108,7 +108,7 @@ public sealed class ModelSigningStatement
             }
 
             resources.Add(name, digest);
-            rootHash.AppendData(FromHex(digest));
+            rootHash.AppendData(Hex.Decode(digest));
         }
 
         if (Hex.Encode(rootHash.GetHashAndReset()) != rootDigest)
@@ -169,24 +169,6 @@ public sealed class ModelSigningStatement
         }
     }
 
-    private static bool IsSha256Hex(string text)
-    {
-        if (text.Length != 64)
-        {
-            return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static bool IsSafeRelativePath(string path)
     {
         if (path.Length == 0 || path[0] == '/' || path.IndexOf('\\') >= 0 || path.IndexOf(':') >= 0 || path.IndexOf('\0') >= 0)
@@ -203,17 +185,6 @@ public sealed class ModelSigningStatement
         }
 
         return true;
-    }
-
-    private static byte[] FromHex(string hex)
-    {
-        var bytes = new byte[hex.Length / 2];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = Convert.ToByte(hex.Substring(2 * i, 2), 16);
-        }
-
-        return bytes;
     }
 }
 

@@ -97,20 +97,12 @@ internal static class Rfc3161Timestamp
         foreach (var authority in root.TimestampAuthorities)
         {
             var leaf = authority.Chain[0];
-            if (genTime < authority.Start || genTime > authority.End || !leaf.IssuerName.AsSpan().SequenceEqual(sidIssuer) || !leaf.SerialNumber.AsSpan().SequenceEqual(sidSerial))
+            if (!leaf.IssuerName.AsSpan().SequenceEqual(sidIssuer) || !leaf.SerialNumber.AsSpan().SequenceEqual(sidSerial))
             {
                 continue;
             }
 
-            var chain = authority.Chain;
-            var anchors = new[] { chain[chain.Count - 1] };
-            var intermediates = new List<SigningCertificate>();
-            for (var i = 1; i < chain.Count - 1; i++)
-            {
-                intermediates.Add(chain[i]);
-            }
-
-            if (CertificateChain.Validate(leaf, intermediates, anchors, genTime) is null && leaf.PublicKey.Verify(attributes, signature, signatureHash))
+            if (authority.Validate(leaf, genTime) is null && leaf.PublicKey.Verify(attributes, signature, signatureHash))
             {
                 return genTime;
             }

@@ -116,10 +116,9 @@ internal static class SignerCheck
         foreach (var time in times)
         {
             string? chainFailure = $"no certificate authority of the Sigstore trusted root was valid at {time:u}";
-            foreach (var authority in root.CertificateAuthorities.Where(a => time >= a.Start && time <= a.End))
+            foreach (var authority in root.CertificateAuthorities)
             {
-                var chain = authority.Chain;
-                chainFailure = CertificateChain.Validate(leaf, chain.Take(chain.Count - 1).ToList(), new[] { chain[chain.Count - 1] }, time);
+                chainFailure = authority.Validate(leaf, time);
                 if (chainFailure is null)
                 {
                     break;

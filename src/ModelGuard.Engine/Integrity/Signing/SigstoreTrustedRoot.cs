@@ -143,6 +143,26 @@ public sealed class TrustedAuthority
     public DateTimeOffset Start { get; }
 
     public DateTimeOffset End { get; }
+
+    /// <summary>
+    /// Null when <paramref name="certificate"/> chains through this authority's intermediates to its root at <paramref name="time"/>
+    /// (the authority's own first certificate counts: a timestamp authority's leaf), else why not.
+    /// </summary>
+    public string? Validate(SigningCertificate certificate, DateTimeOffset time)
+    {
+        if (time < Start || time > End)
+        {
+            return $"the certificate authority {Uri} is not trusted at {time:u}";
+        }
+
+        var intermediates = new List<SigningCertificate>();
+        for (var i = 0; i < Chain.Count - 1; i++)
+        {
+            intermediates.Add(Chain[i]);
+        }
+
+        return CertificateChain.Validate(certificate, intermediates, new[] { Chain[Chain.Count - 1] }, time);
+    }
 }
 
 /// <summary>A Rekor log: its ID (SHA-256 of its key), its key and when the key is valid.</summary>
