@@ -139,6 +139,29 @@ internal ref struct DerReader
         }
     }
 
+    /// <summary>Encodes one element: <paramref name="tag"/>, the shortest length, <paramref name="content"/>.</summary>
+    public static byte[] Encode(byte tag, byte[] content)
+    {
+        var lengthBytes = content.Length < 0x80 ? 0 : content.Length <= 0xFF ? 1 : content.Length <= 0xFFFF ? 2 : content.Length <= 0xFFFFFF ? 3 : 4;
+        var result = new byte[2 + lengthBytes + content.Length];
+        result[0] = tag;
+        if (lengthBytes == 0)
+        {
+            result[1] = (byte)content.Length;
+        }
+        else
+        {
+            result[1] = (byte)(0x80 | lengthBytes);
+            for (var i = 0; i < lengthBytes; i++)
+            {
+                result[2 + i] = (byte)(content.Length >> (8 * (lengthBytes - 1 - i)));
+            }
+        }
+
+        content.CopyTo(result, 2 + lengthBytes);
+        return result;
+    }
+
     public static string DecodeObjectIdentifier(ReadOnlySpan<byte> content)
     {
         if (content.Length == 0)

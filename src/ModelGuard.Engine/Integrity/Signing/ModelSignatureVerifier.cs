@@ -22,8 +22,9 @@ namespace ModelGuard.Engine.Integrity.Signing;
 /// ("files") or shard ("path:start:end", "shards") is recomputed with <see cref="FileHasher"/>. The statement's ignore_paths and
 /// the signature file are left out. A symbolic link is an error unless allow_symlinks; a link to a directory is not followed.</item>
 /// <item>Fail closed: BLAKE2/BLAKE3 hashes, Ed25519, RSA-PSS, Rekor v2 entries, RFC 3161-only timestamps, the pre-1.0 predicate,
-/// several DSSE signatures and duplicate JSON keys are reported (MG4105/MG4107), never skipped. Not verified: SCTs embedded in
-/// Fulcio certificates (the chain and the log entry are).</item>
+/// several DSSE signatures and duplicate JSON keys are reported (MG4105/MG4107), never skipped. Keyless also needs the Fulcio
+/// certificate's embedded SCTs to verify with a CT log of the trusted root (sigstore-js's default), and RFC 3161 timestamps, when
+/// present, must verify with a timestamp authority of the root; a signed entry timestamp or a timestamp gives the signing time.</item>
 /// </list>
 /// </summary>
 public static class ModelSignatureVerifier

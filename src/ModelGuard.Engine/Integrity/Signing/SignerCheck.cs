@@ -113,6 +113,7 @@ internal static class SignerCheck
         }
 
         // The short-lived certificate must have been valid, and issued by a CA then trusted, at every verified time.
+        SigningCertificate? issuer = null;
         foreach (var time in times)
         {
             string? chainFailure = $"no certificate authority of the Sigstore trusted root was valid at {time:u}";
@@ -121,6 +122,7 @@ internal static class SignerCheck
                 chainFailure = authority.Validate(leaf, time);
                 if (chainFailure is null)
                 {
+                    issuer = authority.Chain.First(c => c.Issued(leaf));
                     break;
                 }
             }
@@ -129,6 +131,11 @@ internal static class SignerCheck
             {
                 return (RuleCatalog.SignerNotTrusted, $"the signing certificate was not issued by the Sigstore trusted root's certificate authority: {chainFailure}");
             }
+        }
+
+        if (CertificateTransparency.Verify(leaf, issuer!, root) is { } ctFailure)
+        {
+            return (RuleCatalog.SignatureInvalid, ctFailure);
         }
 
         var identities = leaf.SubjectAlternativeNames;

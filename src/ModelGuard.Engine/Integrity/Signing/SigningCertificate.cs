@@ -19,6 +19,9 @@ public sealed class SigningCertificate
 
     private const string CodeSigningOid = "1.3.6.1.5.5.7.3.3";
 
+    /// <summary>RFC 6962 embedded signed certificate timestamps.</summary>
+    private const string SctListOid = "1.3.6.1.4.1.11129.2.4.2";
+
     private static readonly HashSet<string> UnderstoodCritical = new(StringComparer.Ordinal)
     {
         "2.5.29.19", "2.5.29.15", "2.5.29.37", "2.5.29.17",
@@ -64,6 +67,9 @@ public sealed class SigningCertificate
 
     /// <summary>Subject alternative names: e-mail addresses, URIs and DNS names, as text.</summary>
     public IReadOnlyList<string> SubjectAlternativeNames { get; private set; } = Array.Empty<string>();
+
+    /// <summary>The TLS-encoded SignedCertificateTimestampList embedded by the issuing CA, or null.</summary>
+    internal byte[]? SctList { get; private set; }
 
     /// <summary>The OIDC issuer Fulcio recorded (the V2 extension, else the V1 one), or null.</summary>
     public string? OidcIssuer { get; private set; }
@@ -155,6 +161,43 @@ public sealed class SigningCertificate
         _ => throw new SignatureFormatException($"the certificate signature algorithm {SignatureAlgorithm} is not supported"),
     };
 
+    /// <summary>The TBS certificate re-encoded without the SCT extension: what a CT log signed (RFC 6962 3.2, the precertificate).</summary>
+    internal byte[] TbsWithoutSctList()
+    {
+        var outer = new DerReader(Tbs);
+        var tbs = outer.ReadSequence();
+        var parts = new System.IO.MemoryStream();
+        while (tbs.HasMore)
+        {
+            var tag = tbs.PeekTag();
+            tbs.Read(tag, out var element);
+            if (tag != 0xA3)
+            {
+                parts.Write(element.ToArray(), 0, element.Length);
+                continue;
+            }
+
+            var wrapper = new DerReader(element);
+            var extensionsOuter = new DerReader(wrapper.Read(0xA3));
+            var extensions = extensionsOuter.ReadSequence();
+            var kept = new System.IO.MemoryStream();
+            while (extensions.HasMore)
+            {
+                extensions.Read(DerReader.Sequence, out var extension);
+                var extensionReader = new DerReader(extension);
+                if (extensionReader.ReadSequence().ReadObjectIdentifier() != SctListOid)
+                {
+                    kept.Write(extension.ToArray(), 0, extension.Length);
+                }
+            }
+
+            var rebuilt = DerReader.Encode(0xA3, DerReader.Encode(DerReader.Sequence, kept.ToArray()));
+            parts.Write(rebuilt, 0, rebuilt.Length);
+        }
+
+        return DerReader.Encode(DerReader.Sequence, parts.ToArray());
+    }
+
     private static bool ContainsOid(IReadOnlyList<string> oids, string oid)
     {
         foreach (var item in oids)
@@ -220,6 +263,9 @@ public sealed class SigningCertificate
                 case FulcioIssuerV1Oid:
                     OidcIssuer ??= System.Text.Encoding.UTF8.GetString(value.ToArray());
                     continue;
+                case SctListOid:
+                    SctList = reader.Read(DerReader.OctetString).ToArray();
+                    break;
                 case FulcioIssuerV2Oid:
                     OidcIssuer = System.Text.Encoding.UTF8.GetString(reader.Read(DerReader.Utf8String).ToArray());
                     break;

@@ -30,6 +30,9 @@ public sealed class SigstoreTrustedRoot
 
     public IReadOnlyList<TrustedLog> TransparencyLogs { get; }
 
+    /// <summary>Certificate Transparency logs, whose SCTs Fulcio embeds in its certificates.</summary>
+    public IReadOnlyList<TrustedLog> CertificateTransparencyLogs { get; private init; } = Array.Empty<TrustedLog>();
+
     /// <summary>RFC 3161 timestamp authorities: the signing certificate first, its root last.</summary>
     public IReadOnlyList<TrustedAuthority> TimestampAuthorities { get; }
 
@@ -46,10 +49,15 @@ public sealed class SigstoreTrustedRoot
 
         var authorities = ReadAuthorities(root, "certificateAuthorities");
         var timestampAuthorities = ReadAuthorities(root, "timestampAuthorities");
+        return new SigstoreTrustedRoot(authorities, ReadLogs(root, "tlogs"), timestampAuthorities) { CertificateTransparencyLogs = ReadLogs(root, "ctlogs") };
+    }
+
+    private static List<TrustedLog> ReadLogs(JsonObjectNode root, string name)
+    {
         var logs = new List<TrustedLog>();
-        foreach (var item in SigningJson.OptionalArray(root, "tlogs", "trusted root"))
+        foreach (var item in SigningJson.OptionalArray(root, name, "trusted root"))
         {
-            var log = SigningJson.AsObject(item, "trusted root.tlogs[]");
+            var log = SigningJson.AsObject(item, $"trusted root.{name}[]");
             var publicKey = SigningJson.RequiredObject(log, "publicKey", "transparency log");
             var (start, end) = ReadValidity(publicKey, "transparency log key");
             SigningPublicKey key;
@@ -66,7 +74,7 @@ public sealed class SigstoreTrustedRoot
             logs.Add(new TrustedLog(SigningJson.OptionalString(log, "baseUrl", "transparency log") ?? string.Empty, logId, key, start, end));
         }
 
-        return new SigstoreTrustedRoot(authorities, logs, timestampAuthorities);
+        return logs;
     }
 
     private static List<TrustedAuthority> ReadAuthorities(JsonObjectNode root, string name)
@@ -91,10 +99,15 @@ public sealed class SigstoreTrustedRoot
         return authorities;
     }
 
-    /// <summary>The log whose ID is <paramref name="logId"/>, or null.</summary>
-    public TrustedLog? FindLog(byte[] logId)
+    /// <summary>The Rekor log whose ID is <paramref name="logId"/>, or null.</summary>
+    public TrustedLog? FindLog(byte[] logId) => Find(TransparencyLogs, logId);
+
+    /// <summary>The CT log whose ID is <paramref name="logId"/>, or null.</summary>
+    public TrustedLog? FindCertificateTransparencyLog(byte[] logId) => Find(CertificateTransparencyLogs, logId);
+
+    private static TrustedLog? Find(IReadOnlyList<TrustedLog> logs, byte[] logId)
     {
-        foreach (var log in TransparencyLogs)
+        foreach (var log in logs)
         {
             if (log.LogId.AsSpan().SequenceEqual(logId))
             {

@@ -46,6 +46,16 @@ public sealed class DerAndCertificateTests
     }
 
     [Fact]
+    public void ACertificateWithoutTimestampsReencodesToItsOwnTbs()
+    {
+        var (ca, leaf) = ModelGuard.TestSupport.Signing.ModelSigningWriter.CreateCertificateChain();
+        var certificate = SigningCertificate.FromDer(leaf.RawData);
+        Assert.Equal(certificate.Tbs, certificate.TbsWithoutSctList());
+        Assert.Null(certificate.SctList);
+        Assert.True(SigningCertificate.FromDer(ca.RawData).Issued(certificate));
+    }
+
+    [Fact]
     public void AnUnknownCriticalExtensionMakesTheCertificateUnusable()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -78,6 +78,20 @@ public sealed class ReferenceBundleTests
         Assert.Equal(new[] { "MG4102 v1.1.0-sigstore/model.sig" }, Rules("v1.1.0-sigstore", policy));
     }
 
+    [Theory]
+    [InlineData("v1.1.0-sigstore")]
+    [InlineData("v1.0.0-sigstore")]
+    public void TheFulcioCertificateMustCarryTimestampsOfATrustedCtLog(string folder)
+    {
+        var json = File.ReadAllText(Path.Combine(RepositoryRoot(), "src/ModelGuard.Engine/Integrity/Signing/sigstore-public-good-trusted_root.json"));
+        var root = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        root["ctlogs"] = new System.Text.Json.Nodes.JsonArray();
+        var policy = new ModelSignaturePolicy { TrustedIdentities = SigstorePolicy().TrustedIdentities, SigstoreRoot = SigstoreTrustedRoot.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString())) };
+        var finding = Assert.Single(ModelSignatureVerifier.Verify(new ModelSignatureRequest(Fixture(folder), folder), policy));
+        Assert.Equal(RuleIds.SignatureInvalid, finding.Rule.Id);
+        Assert.Contains("signed certificate timestamp", finding.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OneChangedByteNamesTheFileAndBothHashes()
     {
