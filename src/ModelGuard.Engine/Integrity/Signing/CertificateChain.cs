@@ -9,7 +9,7 @@ namespace ModelGuard.Engine.Integrity.Signing;
 /// Each link is checked by name and signature, every certificate must be valid at the signing time, and every issuer must be
 /// allowed to issue. Certificates are matched by bytes, so a trusted intermediate is a trust anchor too.
 /// </summary>
-public static class CertificateChain
+internal static class CertificateChain
 {
     private const int MaxDepth = 8;
 

@@ -10,7 +10,7 @@ namespace ModelGuard.Engine.Integrity.Signing;
 /// the model whose SHA-256 is taken over the resource digests in order, the serialization settings, and one resource per file
 /// (method "files", name = relative path) or per shard (method "shards", name = "path:start:end").
 /// </summary>
-public sealed class ModelSigningStatement
+internal sealed class ModelSigningStatement
 {
     public const string PayloadType = "application/vnd.in-toto+json";
     public const string StatementType = "https://in-toto.io/Statement/v1";

@@ -9,7 +9,7 @@ namespace ModelGuard.Engine.Integrity.Signing;
 /// A Sigstore bundle (protobuf-specs <c>dev.sigstore.bundle.v1.Bundle</c>, media types v0.1 to v0.3) holding a DSSE envelope,
 /// as model_signing writes <c>model.sig</c>. Only what verification needs is kept.
 /// </summary>
-public sealed class SigstoreBundle
+internal sealed class SigstoreBundle
 {
     private static readonly string[] MediaTypes =
     {

@@ -26,15 +26,15 @@ public sealed class SigstoreTrustedRoot
     /// <summary>The public-good Sigstore root (sigstore.dev), as sigstore-python ships it from TUF.</summary>
     public static SigstoreTrustedRoot PublicGood => PublicGoodRoot.Value;
 
-    public IReadOnlyList<TrustedAuthority> CertificateAuthorities { get; }
+    internal IReadOnlyList<TrustedAuthority> CertificateAuthorities { get; }
 
-    public IReadOnlyList<TrustedLog> TransparencyLogs { get; }
+    internal IReadOnlyList<TrustedLog> TransparencyLogs { get; }
 
     /// <summary>Certificate Transparency logs, whose SCTs Fulcio embeds in its certificates.</summary>
-    public IReadOnlyList<TrustedLog> CertificateTransparencyLogs { get; private init; } = Array.Empty<TrustedLog>();
+    internal IReadOnlyList<TrustedLog> CertificateTransparencyLogs { get; private init; } = Array.Empty<TrustedLog>();
 
     /// <summary>RFC 3161 timestamp authorities: the signing certificate first, its root last.</summary>
-    public IReadOnlyList<TrustedAuthority> TimestampAuthorities { get; }
+    internal IReadOnlyList<TrustedAuthority> TimestampAuthorities { get; }
 
     /// <summary>Reads a trusted root; unsupported keys (Ed25519 of Rekor v2 logs) are kept out and cannot vouch for anything.</summary>
     /// <exception cref="SignatureFormatException">Not a trusted root.</exception>
@@ -100,10 +100,10 @@ public sealed class SigstoreTrustedRoot
     }
 
     /// <summary>The Rekor log whose ID is <paramref name="logId"/>, or null.</summary>
-    public TrustedLog? FindLog(byte[] logId) => Find(TransparencyLogs, logId);
+    internal TrustedLog? FindLog(byte[] logId) => Find(TransparencyLogs, logId);
 
     /// <summary>The CT log whose ID is <paramref name="logId"/>, or null.</summary>
-    public TrustedLog? FindCertificateTransparencyLog(byte[] logId) => Find(CertificateTransparencyLogs, logId);
+    internal TrustedLog? FindCertificateTransparencyLog(byte[] logId) => Find(CertificateTransparencyLogs, logId);
 
     private static TrustedLog? Find(IReadOnlyList<TrustedLog> logs, byte[] logId)
     {
@@ -139,7 +139,7 @@ public sealed class SigstoreTrustedRoot
 }
 
 /// <summary>A Fulcio certificate authority: its chain (issuing certificate first, root last) and when it may issue.</summary>
-public sealed class TrustedAuthority
+internal sealed class TrustedAuthority
 {
     public TrustedAuthority(string uri, IReadOnlyList<SigningCertificate> chain, DateTimeOffset start, DateTimeOffset end)
     {
@@ -179,7 +179,7 @@ public sealed class TrustedAuthority
 }
 
 /// <summary>A Rekor log: its ID (SHA-256 of its key), its key and when the key is valid.</summary>
-public sealed class TrustedLog
+internal sealed class TrustedLog
 {
     public TrustedLog(string baseUrl, byte[] logId, SigningPublicKey key, DateTimeOffset start, DateTimeOffset end)
     {

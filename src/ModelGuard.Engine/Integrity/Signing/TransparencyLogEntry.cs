@@ -5,7 +5,7 @@ using ModelGuard.Engine.Formats.Json;
 namespace ModelGuard.Engine.Integrity.Signing;
 
 /// <summary>A Rekor entry of a bundle (protobuf-specs <c>TransparencyLogEntry</c>).</summary>
-public sealed class TransparencyLogEntry
+internal sealed class TransparencyLogEntry
 {
     private TransparencyLogEntry()
     {
@@ -70,7 +70,7 @@ public sealed class TransparencyLogEntry
 }
 
 /// <summary>An RFC 6962 inclusion proof with the log's signed checkpoint.</summary>
-public sealed class InclusionProof
+internal sealed class InclusionProof
 {
     public InclusionProof(long logIndex, byte[] rootHash, long treeSize, IReadOnlyList<byte[]> hashes, string? checkpoint)
     {
