@@ -29,6 +29,7 @@ public sealed class RulePageSnippetTests
         (RuleCatalog.SafetensorsHeaderTooSmall, new byte[5]),
         (RuleCatalog.SafetensorsIndexUnreadable, "not json"u8.ToArray()),
         (RuleCatalog.ExtensionMismatch, new PickleWriter().Proto(2).EmptyDict().Stop().ToArray()),
+        (RuleCatalog.OnnxMasquerade, new PickleWriter().Proto(2).EmptyList().Stop().ToArray()),
         (RuleCatalog.UnverifiedModelFormat, System.IO.File.ReadAllBytes(Path.Combine(RepoPaths.Root, "tests", "ModelGuard.Engine.Tests", "Fixtures", "unverified", "keras-dense.h5"))),
     };
 

@@ -81,7 +81,7 @@ public static class ModelLockFileReader
         var entry = member.Value as JsonObjectNode ?? throw new LockFormatException(member.Value.Offset, $"{where} must be an object, not {member.Value.KindName}");
         CheckMembers(entry, EntryFields, where);
         var sha = RequiredString(entry, "sha256", where);
-        if (sha.Length != 64 || sha.Any(c => !(c is >= '0' and <= '9' or >= 'a' and <= 'f')))
+        if (!Hex.IsSha256(sha))
         {
             throw new LockFormatException(entry.Last("sha256")!.Value.Offset, $"{where} has sha256 \"{Shorten(sha)}\"; a SHA-256 is 64 lowercase hex digits");
         }

@@ -1,0 +1,121 @@
+namespace ModelGuard.Engine.Rules;
+
+/// <summary>
+/// Rules for OpenSSF Model Signing (sigstore/model-transparency, <c>model_signing</c> v1.0): a lock file pins what the team
+/// reviewed, a signature proves who published it. Verification is offline: keys, certificate authorities and the Sigstore
+/// trusted root come from the project, nothing is fetched.
+/// </summary>
+public static partial class RuleCatalog
+{
+    /// <summary>MG4101.</summary>
+    public static readonly RuleDescriptor SignatureInvalid = new(
+        RuleIds.SignatureInvalid,
+        "Model signature does not verify",
+        RuleCategories.Integrity,
+        RuleSeverity.Error,
+        "The model folder's signature (model.sig, a Sigstore bundle holding a DSSE envelope) does not verify: the signature over the "
+        + "signed statement is wrong for the signing key, the signing certificate does not chain to the trusted certificate authority "
+        + "or was not valid when the model was signed, or the statement contradicts itself (its subject digest is not the digest of "
+        + "its file list). Either the signature or the statement was altered after signing, or it was made with another key.",
+        "Get the model and its model.sig again from the publisher. If you sign the model yourself, sign it again with model_signing "
+        + "(python -m model_signing sign ...) after checking the files.",
+        "models/llama/model.sig : error MG4101: the DSSE signature does not verify with the signing key (ECDSA P-256)")
+    {
+        Cause = "The signature, certificate chain or signed statement of a model folder does not verify.",
+    };
+
+    /// <summary>MG4102.</summary>
+    public static readonly RuleDescriptor SignerNotTrusted = new(
+        RuleIds.SignerNotTrusted,
+        "Model is signed by a signer the project does not trust",
+        RuleCategories.Integrity,
+        RuleSeverity.Error,
+        "The signature is intact, but nobody the project trusts made it: the key is none of the ModelGuardTrustedSigner public keys, "
+        + "the certificate does not chain to a trusted certificate authority, or the Sigstore identity (the certificate's subject "
+        + "alternative name) or its OIDC issuer is not one the project lists. Anyone can sign a model; only a trusted signer's "
+        + "signature says the model is the publisher's.",
+        "If the signer is legitimate, add it: <ModelGuardTrustedSigner Include=\"keys/publisher.pub\" /> for a key, Kind=\"certificate\" "
+        + "for a CA, or Kind=\"sigstore\" with Issuer=\"...\" for a Sigstore identity. Otherwise do not ship the model.",
+        "models/llama/model.sig : error MG4102: signed by the Sigstore identity 'someone@example.com' (issuer https://accounts.google.com), which is not a trusted signer")
+    {
+        Cause = "A model folder's valid signature was made by a key, certificate or Sigstore identity the project does not trust.",
+    };
+
+    /// <summary>MG4103.</summary>
+    public static readonly RuleDescriptor SignedFileChanged = new(
+        RuleIds.SignedFileChanged,
+        "Model file differs from its signed digest",
+        RuleCategories.Integrity,
+        RuleSeverity.Error,
+        "The signature lists every file of the model folder with its SHA-256. This file's content (or one of its shards) hashes to "
+        + "something else, a signed file is missing, or it is a symbolic link the signature does not allow. A file changed after "
+        + "signing is what a swapped model looks like.",
+        "Restore the file from the publisher, or, if the change is yours and intended, sign the model folder again.",
+        "models/llama/model.safetensors : error MG4103: the content differs from the signature: sha256 9f2c…41aa (signed 07b1…c3d0)")
+    {
+        Cause = "A file of a signed model folder does not have the SHA-256 its signature lists, or a signed file is missing.",
+    };
+
+    /// <summary>MG4104.</summary>
+    public static readonly RuleDescriptor FileNotSigned = new(
+        RuleIds.FileNotSigned,
+        "Bundled file is not covered by the model's signature",
+        RuleCategories.Integrity,
+        RuleSeverity.Error,
+        "The file sits in a signed model folder and ships with the application, but the signature neither lists nor ignores it. "
+        + "Nothing vouches for its content: a file added next to signed weights (a tokenizer, a config, a pickle) can change what "
+        + "the model does as much as the weights can.",
+        "Remove the file from the folder or from the bundled items, or sign the folder again so the signature covers it.",
+        "models/llama/extra.pt : error MG4104: the file is in the signed model folder 'models/llama' but its signature does not cover it")
+    {
+        Cause = "A bundled file of a signed model folder is not listed in the signature.",
+    };
+
+    /// <summary>MG4105.</summary>
+    public static readonly RuleDescriptor SignatureUnreadable = new(
+        RuleIds.SignatureUnreadable,
+        "Model signature file is malformed or unsupported",
+        RuleCategories.Integrity,
+        RuleSeverity.Error,
+        "The signature file is not a Sigstore bundle ModelGuard can verify: invalid JSON, a key given twice, a missing field, an "
+        + "unknown bundle version or predicate type, a hash other than SHA-256 (model_signing can hash with BLAKE2/BLAKE3), or a key "
+        + "algorithm that is not supported (ECDSA P-256, P-384 and P-521 are). ModelGuard fails closed: a signature it cannot check "
+        + "does not vouch for the model.",
+        "Sign the model again with model_signing 1.0 or later using SHA-256 and an ECDSA key, Sigstore or a certificate.",
+        "models/llama/model.sig : error MG4105: the bundle media type 'application/vnd.dev.sigstore.bundle+json;version=0.4' is not a supported Sigstore bundle version (0.1 to 0.3)")
+    {
+        Cause = "A model signature file is malformed, of an unsupported version, or uses an unsupported algorithm.",
+    };
+
+    /// <summary>MG4106.</summary>
+    public static readonly RuleDescriptor ModelUnsigned = new(
+        RuleIds.ModelUnsigned,
+        "Bundled model is not signed",
+        RuleCategories.Integrity,
+        RuleSeverity.Error,
+        "ModelGuardRequireSignature is on and a bundled model's folder has no model.sig. Without a signature nothing says who "
+        + "published the model.",
+        "Get the signed model from the publisher, or sign the folder with model_signing and trust the signer; or turn "
+        + "ModelGuardRequireSignature off for this project.",
+        "models/llama/model.safetensors : error MG4106: the model is not signed (no model.sig in 'models/llama') and ModelGuardRequireSignature is true")
+    {
+        Cause = "Signatures are required and a bundled model's folder has no signature file.",
+    };
+
+    /// <summary>MG4107.</summary>
+    public static readonly RuleDescriptor TransparencyLogInvalid = new(
+        RuleIds.TransparencyLogInvalid,
+        "Sigstore transparency-log proof is missing or invalid",
+        RuleCategories.Integrity,
+        RuleSeverity.Error,
+        "A Sigstore (keyless) signature is only as good as its entry in the Rekor transparency log: the short-lived certificate "
+        + "must have been used while it was valid, and the signing must be public. The bundle's log entry is missing, from a log the "
+        + "trusted root does not list, describes another signature, or its signed entry timestamp, inclusion proof or checkpoint "
+        + "does not verify with the log's key.",
+        "Get the bundle again from the publisher; a private Sigstore instance needs its trusted_root.json set in "
+        + "ModelGuardSigstoreTrustedRoot.",
+        "models/llama/model.sig : error MG4107: the inclusion proof does not lead to the root hash it names")
+    {
+        Cause = "The Rekor entry of a Sigstore-signed model is missing, or its signed timestamp, inclusion proof or checkpoint does not verify.",
+    };
+}
