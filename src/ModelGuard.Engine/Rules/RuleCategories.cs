@@ -9,6 +9,9 @@ public static class RuleCategories
     /// <summary>Safetensors files and sharded safetensors indexes that the reference reader refuses or that readers interpret differently.</summary>
     public const string Safetensors = "ModelGuard.Safetensors";
 
+    /// <summary>GGUF files (llama.cpp, LLamaSharp) that llama.cpp refuses or misreads, and chat templates that reach Python internals.</summary>
+    public const string Gguf = "ModelGuard.Gguf";
+
     /// <summary>Archives and wrappers around model content.</summary>
     public const string Container = "ModelGuard.Container";
 

@@ -35,4 +35,7 @@ public enum ContentFormat
 
     /// <summary>A safetensors file.</summary>
     Safetensors,
+
+    /// <summary>A GGUF file (llama.cpp, LLamaSharp).</summary>
+    Gguf,
 }
