@@ -11,7 +11,7 @@ namespace ModelGuard.Engine.Tests.Formats.Gguf;
 /// <summary>One crafted file per check: each must get exactly its rule (and the scan of the file must report it).</summary>
 public sealed class GgufRuleTests
 {
-    private static readonly Dictionary<string, (string Rule, Func<byte[]> Build)> Cases = new()
+    internal static readonly Dictionary<string, (string Rule, Func<byte[]> Build)> Cases = new()
     {
         ["truncated in the counts"] = ("MG6001", () => GgufWriter.Typical().ToArray().Take(20).ToArray()),
         ["truncated in a value type"] = ("MG6001", () => Cut(new GgufWriter().Add("general.architecture", "llama").ToArray(), 24 + 8 + 20 + 2)),
