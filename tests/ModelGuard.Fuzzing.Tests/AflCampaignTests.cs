@@ -21,7 +21,7 @@ namespace ModelGuard.Fuzzing.Tests;
 /// </summary>
 public sealed class AflCampaignTests
 {
-    /// <summary>Seconds per target unless MODELGUARD_FUZZ_SECONDS says otherwise; 13 targets, two at a time on two cores: about 4 minutes.</summary>
+    /// <summary>Seconds per target unless MODELGUARD_FUZZ_SECONDS says otherwise; 14 targets, two at a time on two cores: about 4 minutes.</summary>
     private const int DefaultSecondsPerTarget = 30;
 
     /// <summary>AFL++'s per-input timeout: far above what any input takes (the harness scans with a 5 s time limit), far below a hang.</summary>
