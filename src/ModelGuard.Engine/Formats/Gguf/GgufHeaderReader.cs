@@ -335,16 +335,13 @@ internal sealed class GgufHeaderReader
                 continue;
             }
 
+            if (type == GgufValueType.String && !SkipStrings(left, what))
+            {
+                return false;
+            }
+
             if (type == GgufValueType.String)
             {
-                for (ulong i = 0; i < left; i++)
-                {
-                    if (!ReadLength(out var length, $"the length of element {i} of {what}") || !CheckLength(length, 1, $"element {i} of {what}") || !Skip(length, $"element {i} of {what}"))
-                    {
-                        return false;
-                    }
-                }
-
                 continue;
             }
 
@@ -356,6 +353,34 @@ internal sealed class GgufHeaderReader
             }
 
             pending.Push((innerType, innerCount));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Skips the strings of a string array (a vocabulary has hundreds of thousands): the per-element checks run without
+    /// building a message unless one fails.
+    /// </summary>
+    private bool SkipStrings(ulong count, string what)
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        var width = _wide ? 8 : 4;
+        for (ulong i = 0; i < count; i++)
+        {
+            var at = Position;
+            if (!_reader.TryReadExact(prefix.Slice(0, width)))
+            {
+                Truncated(at, $"the length of element {i} of {what}");
+                return false;
+            }
+
+            var length = _wide ? BinaryPrimitives.ReadUInt64LittleEndian(prefix) : BinaryPrimitives.ReadUInt32LittleEndian(prefix);
+            var fits = Left is not { } left || length <= (ulong)left;
+            if (!fits || length > ReferenceMaxLength || _reader.Skip((long)length) != (long)length)
+            {
+                return CheckLength(length, 1, $"element {i} of {what}") && BeyondEnd(at + width, length, $"element {i} of {what}");
+            }
         }
 
         return true;
