@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using ModelGuard.Engine.Rules;
+using ModelGuard.Engine.Tests.Scanning;
+using Xunit.Abstractions;
+
+namespace ModelGuard.Engine.Tests.Formats.Gguf;
+
+/// <summary>
+/// Replays the verdicts @huggingface/gguf gave on every GGUF fixture and thousands of mutations of them
+/// (Fixtures/gguf/reference/verdicts.tsv, recorded by record.mjs there; Node.js is not needed here). Every file the
+/// reference rejects or crashes on must get an error from ModelGuard. Files it accepts and ModelGuard flags are the
+/// documented disagreements (the reference checks neither tensor types, block sizes nor the data layout): they are counted
+/// per rule and printed, not failed.
+/// </summary>
+public sealed class GgufReferenceVerdictTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public GgufReferenceVerdictTests(ITestOutputHelper output) => _output = output;
+
+    private static string FixturesRoot => Path.Combine(AppContext.BaseDirectory, "Fixtures", "gguf");
+
+    [Fact]
+    public void Every_file_the_reference_rejects_is_flagged()
+    {
+        var rows = File.ReadAllLines(Path.Combine(FixturesRoot, "reference", "verdicts.tsv")).Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('\t')).ToList();
+        Assert.True(rows.Count > 2000, $"expected thousands of recorded verdicts, found {rows.Count}");
+        Assert.Contains(rows, r => r[2] != "OK");
+        var seeds = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var missed = new List<string>();
+        var stricter = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cleanFixturesFlagged = new List<string>();
+        foreach (var row in rows)
+        {
+            var (source, mutation, verdict) = (row[0], row[1], row[2]);
+            if (!seeds.TryGetValue(source, out var seed))
+            {
+                seed = File.ReadAllBytes(Path.Combine(FixturesRoot, source));
+                seeds.Add(source, seed);
+            }
+
+            var result = ScanHelpers.Scan(Apply(seed, mutation), "model.gguf");
+            Assert.DoesNotContain(result.Findings, f => f.Rule.Id == RuleIds.InternalError);
+            var errors = result.Findings.Where(f => f.Rule.DefaultSeverity == RuleSeverity.Error).ToList();
+            if (verdict != "OK" && errors.Count == 0)
+            {
+                missed.Add($"{source} [{mutation}] reference: {verdict}; ModelGuard: {(result.Findings.Count == 0 ? "clean" : result.Describe())}");
+            }
+            else if (verdict == "OK" && result.Findings.Count > 0)
+            {
+                var key = string.Join("+", result.Findings.Select(f => f.Rule.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal));
+                stricter[key] = stricter.TryGetValue(key, out var n) ? n + 1 : 1;
+                if (mutation.Length == 0 && !source.StartsWith("malformed/", StringComparison.Ordinal))
+                {
+                    cleanFixturesFlagged.Add(source + ": " + result.Describe());
+                }
+            }
+        }
+
+        _output.WriteLine($"{rows.Count} rows, {rows.Count(r => r[2] != "OK")} rejected by the reference");
+        foreach (var pair in stricter.OrderByDescending(p => p.Value))
+        {
+            _output.WriteLine($"reference accepts, ModelGuard reports {pair.Key}: {pair.Value}");
+        }
+
+        Assert.True(missed.Count == 0, $"{missed.Count} files the reference rejects pass ModelGuard:\n" + string.Join("\n", missed.Take(30)));
+        Assert.True(cleanFixturesFlagged.Count == 0, string.Join("\n", cleanFixturesFlagged));
+    }
+
+    /// <summary>Applies a mutation as record.mjs writes it: u8@O=V, u32@O=V, u64@O=V, cut=N, ins@O=HEX, del@O+N, joined by ';'.</summary>
+    internal static byte[] Apply(byte[] seed, string mutation)
+    {
+        var bytes = new List<byte>(seed);
+        foreach (var op in mutation.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Match m;
+            if ((m = Regex.Match(op, "^u(8|32|64)@([0-9]+)=([0-9]+)$")).Success)
+            {
+                var at = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var width = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) / 8;
+                if (at + width > bytes.Count)
+                {
+                    continue;
+                }
+
+                var value = ulong.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+                for (var i = 0; i < width; i++)
+                {
+                    bytes[at + i] = (byte)(value >> (8 * i));
+                }
+            }
+            else if ((m = Regex.Match(op, "^cut=([0-9]+)$")).Success)
+            {
+                var keep = (int)Math.Min(bytes.Count, long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                bytes.RemoveRange(keep, bytes.Count - keep);
+            }
+            else if ((m = Regex.Match(op, "^ins@([0-9]+)=([0-9a-f]+)$")).Success)
+            {
+                var at = Math.Min(bytes.Count, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                bytes.InsertRange(at, Convert.FromHexString(m.Groups[2].Value));
+            }
+            else if ((m = Regex.Match(op, "^del@([0-9]+)\\+([0-9]+)$")).Success)
+            {
+                var at = Math.Min(bytes.Count, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                var count = Math.Min(bytes.Count - at, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+                bytes.RemoveRange(at, count);
+            }
+            else
+            {
+                throw new FormatException("unknown mutation operation " + op);
+            }
+        }
+
+        return bytes.ToArray();
+    }
+
+    [Fact]
+    public void Mutations_apply_as_the_recorder_applies_them()
+    {
+        var seed = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+        Assert.Equal(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 5, 6, 0xAB, 8 }, Apply(seed, "u32@0=4294967295;del@6+1;cut=7;ins@6=ab"));
+        Assert.Equal(seed, Apply(seed, "u64@5=1"));
+    }
+}
