@@ -129,6 +129,33 @@ internal sealed class Checks
         var safetensors = _inputs.Safetensors;
         var header = (long)BitConverter.ToUInt64(ReadHead(safetensors, 8), 0);
         Budget("d", "safetensors", safetensors, 8 + header + (2 * chunk), $"8 + header {header:N0} + 128 KiB");
+
+        var gguf = _inputs.Gguf;
+        var ggufHeader = GgufDataStart(gguf);
+        Budget("f", "GGUF", gguf, ggufHeader + (2 * chunk), $"header and tensor infos {ggufHeader:N0} + 128 KiB");
+    }
+
+    /// <summary>
+    /// Where the GGUF file's data section starts, found without the engine: the data is one hole of zeros, so it starts at the
+    /// first alignment boundary after the last non-zero byte before the first run of 4 KiB of zeros.
+    /// </summary>
+    private static long GgufDataStart(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[(int)Math.Min(stream.Length, 64L * 1024 * 1024)];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        long lastNonZero = -1;
+        var zeros = 0;
+        for (var i = 0; i < read && zeros < 4096; i++)
+        {
+            zeros = head[i] == 0 ? zeros + 1 : 0;
+            if (head[i] != 0)
+            {
+                lastNonZero = i;
+            }
+        }
+
+        return (lastNonZero + 1 + 31) / 32 * 32;
     }
 
     private void Budget(string id, string what, string path, long budget, string how)
@@ -157,7 +184,7 @@ internal sealed class Checks
         var inputs = new (string Id, string Path)[]
         {
             ("a", _inputs.Checkpoint), ("a'", _inputs.SmallCheckpoint), ("b", _inputs.BytesPickle), ("c", _inputs.DensePickle),
-            ("c'", _inputs.DensePickleOptimized), ("d", _inputs.Safetensors),
+            ("c'", _inputs.DensePickleOptimized), ("d", _inputs.Safetensors), ("f", _inputs.Gguf),
         };
         foreach (var (id, path) in inputs)
         {

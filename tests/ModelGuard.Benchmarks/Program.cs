@@ -72,6 +72,7 @@ if (options.GenerateOnly)
     _ = inputs.DensePickleOptimized;
     _ = inputs.DensePickleWithImports;
     _ = inputs.Safetensors;
+    _ = inputs.Gguf;
     _ = inputs.ProjectModels;
     return 0;
 }

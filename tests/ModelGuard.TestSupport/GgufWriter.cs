@@ -116,6 +116,25 @@ public sealed class GgufWriter
 
     public byte[] ToArray()
     {
+        using var stream = new MemoryStream();
+        stream.Write(Prefix());
+        for (var i = 0; i < _tensors.Count; i++)
+        {
+            var tensor = _tensors[i];
+            stream.Write(new byte[tensor.DataLength], 0, (int)tensor.DataLength);
+            if (PadLastTensor || i < _tensors.Count - 1)
+            {
+                PadStream(stream, Alignment);
+            }
+        }
+
+        stream.Write(Trailing, 0, Trailing.Length);
+        return stream.ToArray();
+    }
+
+    /// <summary>Everything before the tensor data: header, key-value pairs, tensor infos and the padding to the data section.</summary>
+    public byte[] Prefix()
+    {
         var entries = new List<(byte[] Key, object Value)>(_entries);
         if (WriteAlignmentKey)
         {
@@ -155,19 +174,11 @@ public sealed class GgufWriter
             PadStream(stream, Alignment);
         }
 
-        for (var i = 0; i < _tensors.Count; i++)
-        {
-            var tensor = _tensors[i];
-            stream.Write(new byte[tensor.DataLength], 0, (int)tensor.DataLength);
-            if (PadLastTensor || i < _tensors.Count - 1)
-            {
-                PadStream(stream, Alignment);
-            }
-        }
-
-        stream.Write(Trailing, 0, Trailing.Length);
         return stream.ToArray();
     }
+
+    /// <summary>Bytes of the data section as <see cref="ToArray"/> lays it out (each tensor padded to the alignment).</summary>
+    public long DataSize() => _tensors.Sum(t => (long)Pad((ulong)t.DataLength, Alignment));
 
     /// <summary>Where the data section starts in <see cref="ToArray"/>'s output (after the infos and their padding).</summary>
     public static ulong Pad(ulong value, uint alignment) => (value + alignment - 1) / alignment * alignment;

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Tests.Scanning;
+using ModelGuard.TestSupport;
 using Xunit.Abstractions;
 
 namespace ModelGuard.Engine.Tests.Formats.Gguf;
@@ -43,7 +43,7 @@ public sealed class GgufReferenceVerdictTests
                 seeds.Add(source, seed);
             }
 
-            var result = ScanHelpers.Scan(Apply(seed, mutation), "model.gguf");
+            var result = ScanHelpers.Scan(GgufMutation.Apply(seed, mutation), "model.gguf");
             Assert.DoesNotContain(result.Findings, f => f.Rule.Id == RuleIds.InternalError);
             var errors = result.Findings.Where(f => f.Rule.DefaultSeverity == RuleSeverity.Error).ToList();
             if (verdict != "OK" && errors.Count == 0)
@@ -71,58 +71,11 @@ public sealed class GgufReferenceVerdictTests
         Assert.True(cleanFixturesFlagged.Count == 0, string.Join("\n", cleanFixturesFlagged));
     }
 
-    /// <summary>Applies a mutation as record.mjs writes it: u8@O=V, u32@O=V, u64@O=V, cut=N, ins@O=HEX, del@O+N, joined by ';'.</summary>
-    internal static byte[] Apply(byte[] seed, string mutation)
-    {
-        var bytes = new List<byte>(seed);
-        foreach (var op in mutation.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            Match m;
-            if ((m = Regex.Match(op, "^u(8|32|64)@([0-9]+)=([0-9]+)$")).Success)
-            {
-                var at = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-                var width = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) / 8;
-                if (at + width > bytes.Count)
-                {
-                    continue;
-                }
-
-                var value = ulong.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
-                for (var i = 0; i < width; i++)
-                {
-                    bytes[at + i] = (byte)(value >> (8 * i));
-                }
-            }
-            else if ((m = Regex.Match(op, "^cut=([0-9]+)$")).Success)
-            {
-                var keep = (int)Math.Min(bytes.Count, long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-                bytes.RemoveRange(keep, bytes.Count - keep);
-            }
-            else if ((m = Regex.Match(op, "^ins@([0-9]+)=([0-9a-f]+)$")).Success)
-            {
-                var at = Math.Min(bytes.Count, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-                bytes.InsertRange(at, Convert.FromHexString(m.Groups[2].Value));
-            }
-            else if ((m = Regex.Match(op, "^del@([0-9]+)\\+([0-9]+)$")).Success)
-            {
-                var at = Math.Min(bytes.Count, int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-                var count = Math.Min(bytes.Count - at, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-                bytes.RemoveRange(at, count);
-            }
-            else
-            {
-                throw new FormatException("unknown mutation operation " + op);
-            }
-        }
-
-        return bytes.ToArray();
-    }
-
     [Fact]
     public void Mutations_apply_as_the_recorder_applies_them()
     {
         var seed = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-        Assert.Equal(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 5, 6, 0xAB, 8 }, Apply(seed, "u32@0=4294967295;del@6+1;cut=7;ins@6=ab"));
-        Assert.Equal(seed, Apply(seed, "u64@5=1"));
+        Assert.Equal(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 5, 6, 0xAB, 8 }, GgufMutation.Apply(seed, "u32@0=4294967295;del@6+1;cut=7;ins@6=ab"));
+        Assert.Equal(seed, GgufMutation.Apply(seed, "u64@5=1"));
     }
 }
