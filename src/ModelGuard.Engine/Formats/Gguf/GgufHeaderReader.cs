@@ -252,9 +252,8 @@ internal sealed class GgufHeaderReader
         {
             var size = GgufValueTypes.FixedSize(type);
             Span<byte> value = stackalloc byte[8];
-            if (!_reader.TryReadExact(value.Slice(0, size)))
+            if (!ReadFixed(value.Slice(0, size), $"the {GgufValueTypes.Name(type)} value of {Describe(key)}"))
             {
-                Truncated(Position, $"the {GgufValueTypes.Name(type)} value of {Describe(key)}");
                 return false;
             }
 
@@ -461,14 +460,12 @@ internal sealed class GgufHeaderReader
 
         info.TypeId = typeId;
         info.Type = GgmlType.Find(typeId);
-        Span<byte> offset = stackalloc byte[8];
-        if (!_reader.TryReadExact(offset))
+        if (!ReadU64(out var dataOffset, $"the data offset of {shown}"))
         {
-            Truncated(Position, $"the data offset of {shown}");
             return false;
         }
 
-        info.DataOffset = BinaryPrimitives.ReadUInt64LittleEndian(offset);
+        info.DataOffset = dataOffset;
         _header.Tensors.Add(info);
         return true;
     }
@@ -571,31 +568,30 @@ internal sealed class GgufHeaderReader
     private bool ReadU32(out uint value, string what)
     {
         Span<byte> bytes = stackalloc byte[4];
-        var at = Position;
-        if (!_reader.TryReadExact(bytes))
-        {
-            value = 0;
-            Truncated(at, what);
-            return false;
-        }
-
-        value = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-        return true;
+        var ok = ReadFixed(bytes, what);
+        value = ok ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : 0;
+        return ok;
     }
 
     private bool ReadU64(out ulong value, string what)
     {
         Span<byte> bytes = stackalloc byte[8];
+        var ok = ReadFixed(bytes, what);
+        value = ok ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : 0;
+        return ok;
+    }
+
+    /// <summary>Fills <paramref name="bytes"/>; reports a truncation (MG6001) naming <paramref name="what"/> when the content ends first.</summary>
+    private bool ReadFixed(Span<byte> bytes, string what)
+    {
         var at = Position;
-        if (!_reader.TryReadExact(bytes))
+        if (_reader.TryReadExact(bytes))
         {
-            value = 0;
-            Truncated(at, what);
-            return false;
+            return true;
         }
 
-        value = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        return true;
+        Truncated(at, what);
+        return false;
     }
 
     private void Truncated(long at, string what)

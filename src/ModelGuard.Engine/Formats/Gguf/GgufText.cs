@@ -22,13 +22,7 @@ internal static class GgufText
     /// <summary>A byte string (from <see cref="FromBytes"/>) decoded as UTF-8, control characters escaped, quoted and shortened for a message.</summary>
     public static string Quote(string byteString)
     {
-        var bytes = new byte[byteString.Length];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)byteString[i];
-        }
-
-        var text = Encoding.UTF8.GetString(bytes);
+        var text = DecodeUtf8(byteString);
         var builder = new StringBuilder("'");
         foreach (var c in text)
         {

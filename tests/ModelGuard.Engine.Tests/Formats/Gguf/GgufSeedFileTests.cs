@@ -22,16 +22,7 @@ public sealed class GgufSeedFileTests
     [MemberData(nameof(Seeds))]
     public void Committed_seed_is_the_writers_output_and_clean(string name)
     {
-        var expected = GgufSeedFiles.All[name]();
-        var committed = Path.Combine(RepositoryRoot.Combine("tests", "ModelGuard.Engine.Tests", "Fixtures", "gguf", "written"), name);
-        if (Environment.GetEnvironmentVariable("MODELGUARD_UPDATE_FIXTURES") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(committed)!);
-            File.WriteAllBytes(committed, expected);
-        }
-
-        Assert.True(File.Exists(committed), $"{committed} is missing; run the tests with MODELGUARD_UPDATE_FIXTURES=1");
-        Assert.Equal(expected, File.ReadAllBytes(committed));
+        var expected = AssertCommitted("written", name, GgufSeedFiles.All[name]());
         Assert.Empty(GgufTestHelpers.ScanIds(expected));
     }
 
@@ -50,8 +41,14 @@ public sealed class GgufSeedFileTests
     [MemberData(nameof(MalformedFiles))]
     public void Committed_malformed_file_is_the_rule_cases_output(string name)
     {
-        var expected = GgufSeedFiles.Malformed[name]();
-        var committed = Path.Combine(RepositoryRoot.Combine("tests", "ModelGuard.Engine.Tests", "Fixtures", "gguf", "malformed"), name);
+        var expected = AssertCommitted("malformed", name, GgufSeedFiles.Malformed[name]());
+        Assert.Contains(name.Substring(0, 6), GgufTestHelpers.ScanIds(expected));
+    }
+
+    /// <summary>The committed file must be <paramref name="expected"/>; MODELGUARD_UPDATE_FIXTURES=1 writes it first.</summary>
+    private static byte[] AssertCommitted(string folder, string name, byte[] expected)
+    {
+        var committed = Path.Combine(RepositoryRoot.Combine("tests", "ModelGuard.Engine.Tests", "Fixtures", "gguf", folder), name);
         if (Environment.GetEnvironmentVariable("MODELGUARD_UPDATE_FIXTURES") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(committed)!);
@@ -60,7 +57,7 @@ public sealed class GgufSeedFileTests
 
         Assert.True(File.Exists(committed), $"{committed} is missing; run the tests with MODELGUARD_UPDATE_FIXTURES=1");
         Assert.Equal(expected, File.ReadAllBytes(committed));
-        Assert.Contains(name.Substring(0, 6), GgufTestHelpers.ScanIds(expected));
+        return expected;
     }
 
     [Theory]
