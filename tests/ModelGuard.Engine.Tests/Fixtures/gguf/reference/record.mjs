@@ -13,11 +13,12 @@ import { gguf } from "@huggingface/gguf";
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { tmpdir } from "node:os";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const perSeed = process.argv[2] === "--one" ? 0 : Number(process.argv[2] ?? 300);
+const perSeed = Number(process.argv[2] ?? 300);
 const folders = ["real", "written", "malformed"];
 
 // xorshift32 with a fixed seed per file name: the same table on every run.
@@ -67,7 +68,7 @@ function fields(buf) {
     for (let i = 0; i < nt; i++) {
       found.push({ o, w: size }); o += size + len(o);
       found.push({ o, w: 4 }); const nd = view.getUint32(o, true); o += 4;
-      for (let d = 0; d < nd; d++) { found.push({ o, w: size }); o += size; }
+      for (let d = 0; d < nd && d < 16; d++) { found.push({ o, w: size }); o += size; }
       found.push({ o, w: 4 }); o += 4;
       found.push({ o, w: 8 }); o += 8;
     }
@@ -137,25 +138,65 @@ export function apply(buf, ops) {
   return out;
 }
 
-// Each file is read in a child process with 512 MB of heap and 20 s: the reference runs out of memory on some crafted
-// counts, which is recorded as CRASH (a reject ModelGuard must flag too).
-function verdict(path) {
-  const child = spawnSync(process.execPath, ["--max-old-space-size=512", fileURLToPath(import.meta.url), "--one", path], { encoding: "utf8", timeout: 20000 });
-  const line = (child.stdout ?? "").trim();
-  if (child.status === 0 && (line === "OK" || line.startsWith("REJECT:"))) return line;
-  return child.error?.code === "ETIMEDOUT" ? "CRASH:timeout" : "CRASH:exit " + (child.status ?? child.signal);
-}
-
-if (process.argv[2] === "--one") {
-  try {
-    await gguf(process.argv[3], { allowLocalFile: true });
-    console.log("OK");
-  } catch (error) {
-    console.log("REJECT:" + String(error?.message ?? error).replace(/\d+/g, "#").replace(/[\t\r\n]+/g, " ").slice(0, 120));
+// Files are read by a child process with 512 MB of heap that serves one path per line: the reference runs out of memory
+// on some crafted counts, which kills the child and is recorded as CRASH (a reject ModelGuard must flag too); the next
+// file gets a fresh child. A file that takes more than 20 s is CRASH:timeout.
+if (process.argv[2] === "--serve") {
+  const lines = createInterface({ input: process.stdin });
+  for await (const path of lines) {
+    let verdict;
+    try {
+      await gguf(path, { allowLocalFile: true });
+      verdict = "OK";
+    } catch (error) {
+      verdict = "REJECT:" + String(error?.message ?? error).replace(/\d+/g, "#").replace(/[\t\r\n]+/g, " ").slice(0, 120);
+    }
+    process.stdout.write("VERDICT " + verdict + "\n");
   }
   process.exit(0);
 }
 
+class Server {
+  start() {
+    const child = spawn(process.execPath, ["--max-old-space-size=512", fileURLToPath(import.meta.url), "--serve"], { stdio: ["pipe", "pipe", "ignore"] });
+    this.child = child;
+    this.pending = null;
+    child.exitReason = null;
+    child.stdin.on("error", () => {});
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (line.startsWith("VERDICT ") && this.child === child && this.pending) this.settle(line.slice(8));
+    });
+    child.on("exit", (code, signal) => {
+      child.exitReason = "CRASH:exit " + (code ?? signal);
+      if (this.child === child && this.pending) this.settle(null);
+    });
+  }
+
+  settle(value) {
+    const resolve = this.pending;
+    this.pending = null;
+    clearTimeout(this.timer);
+    resolve(value);
+  }
+
+  async verdict(path) {
+    if (!this.child || this.child.exitReason) this.start();
+    const child = this.child;
+    const answer = new Promise((resolve) => {
+      this.pending = resolve;
+      this.timer = setTimeout(() => this.settle(undefined), 20000);
+    });
+    child.stdin.write(path + "\n");
+    const verdict = await answer;
+    if (typeof verdict === "string") return verdict;
+    const crash = verdict === undefined ? "CRASH:timeout" : child.exitReason;
+    child.kill("SIGKILL");
+    this.child = null;
+    return crash;
+  }
+}
+
+const server = new Server();
 const scratch = mkdtempSync(join(tmpdir(), "gguf-ref-"));
 const rows = [];
 try {
@@ -173,12 +214,14 @@ try {
         if (seen.has(ops)) continue;
         seen.add(ops);
         writeFileSync(path, apply(seed, ops));
-        rows.push(`${source}\t${ops}\t${verdict(path)}`);
+        rows.push(`${source}\t${ops}\t${await server.verdict(path)}`);
+        if (rows.length % 200 === 0) process.stderr.write(`${rows.length} rows (${source})\n`);
       }
     }
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
+  server.child?.kill("SIGKILL");
 }
 
 const header = [
