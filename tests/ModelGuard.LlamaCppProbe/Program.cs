@@ -55,8 +55,9 @@ static string VocabVerdict(string file)
     }
 }
 
-// Reads one path per line from stdin and answers "HEADER <verdict>" then "VOCAB <verdict>" per path: the recorder keeps one child for
-// many files and starts a new one when a file kills it.
+// Reads one path per line from stdin and answers "HEADER <verdict>" per path: the recorder keeps one child for many files
+// and starts a new one when a file kills it. Model loads are not served: llama.cpp's loader keeps state between loads in one
+// process (a clean file crashed after a series of refused ones), so each gets a fresh process.
 static int Serve()
 {
     NativeLogs.Silence();
@@ -64,9 +65,6 @@ static int Serve()
     while ((path = Console.ReadLine()) is not null)
     {
         Console.WriteLine("HEADER " + HeaderVerdict(path));
-        Console.Out.Flush();
-        var vocab = VocabVerdict(path);
-        Console.WriteLine("VOCAB " + (vocab.StartsWith("OK", StringComparison.Ordinal) ? "OK" : vocab));
         Console.Out.Flush();
     }
 
@@ -85,7 +83,8 @@ static int Record(string table, string root, string output)
     {
         "# Verdicts of llama.cpp as LLamaSharp 0.30.0 / LLamaSharp.Backend.Cpu 0.30.0 ship it, recorded by tests/ModelGuard.LlamaCppProbe",
         "# (record mode) for every row of reference/verdicts.tsv. Columns: fixture, mutation, header verdict (gguf_init_from_file),",
-        "# model verdict (LLamaWeights.LoadFromFile, VocabOnly). CRASH: the child process died (signal) or hung (20 s).",
+        "# model verdict (LLamaWeights.LoadFromFile, VocabOnly; REJECT:header when the header was refused: the loader reads it with",
+        "# the same reader first). CRASH: the child process died (signal) or hung (20 s).",
     };
     try
     {
@@ -101,7 +100,12 @@ static int Record(string table, string root, string output)
 
             var path = Path.Combine(scratch, $"m{index++ % 2}.gguf");
             File.WriteAllBytes(path, GgufMutation.Apply(seed, row[1]));
-            lines.Add($"{row[0]}\t{row[1]}\t{server.Verdicts(path)}");
+            var header = server.Header(path);
+            lines.Add($"{row[0]}\t{row[1]}\t{header}\t{(header == "OK" ? server.Vocab(path) : "REJECT:header")}");
+            if (lines.Count % 500 == 0)
+            {
+                Console.WriteLine($"{lines.Count - 4} rows");
+            }
         }
     }
     finally
@@ -110,7 +114,7 @@ static int Record(string table, string root, string output)
     }
 
     File.WriteAllLines(output, lines);
-    Console.WriteLine($"{lines.Count - 3} rows");
+    Console.WriteLine($"{lines.Count - 4} rows");
     return 0;
 }
 
@@ -127,21 +131,43 @@ internal sealed class ProbeServer : IDisposable
         _dll = dll;
     }
 
-    public string Verdicts(string file)
+    public string Header(string file)
     {
         _process ??= Start();
         _process.StandardInput.WriteLine(file);
         _process.StandardInput.Flush();
         var header = Next(_process, "HEADER ");
-        var vocab = header is null ? null : Next(_process, "VOCAB ");
-        if (vocab is not null)
+        if (header is not null)
         {
-            return header + "\t" + vocab;
+            return header;
         }
 
         var crash = _process.WaitForExit(2000) ? "CRASH:exit " + _process.ExitCode : "CRASH:timeout";
         Stop();
-        return (header ?? crash) + "\t" + crash;
+        return crash;
+    }
+
+    /// <summary>A vocabulary-only model load in a process of its own.</summary>
+    public string Vocab(string file)
+    {
+        var start = Info("vocab");
+        start.ArgumentList.Add(file);
+        using var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var line = Next(process, "OK", "REJECT");
+        if (line is null || !process.WaitForExit(20_000))
+        {
+            var crash = process.WaitForExit(2000) ? "CRASH:exit " + process.ExitCode : "CRASH:timeout";
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            return crash;
+        }
+
+        return process.ExitCode != 0 ? "CRASH:exit " + process.ExitCode : line.StartsWith("OK", StringComparison.Ordinal) ? "OK" : line;
     }
 
     public void Dispose() => Stop();
@@ -149,25 +175,32 @@ internal sealed class ProbeServer : IDisposable
     /// <summary>The next line with <paramref name="prefix"/>, without it; null when the child dies or hangs for 20 s first.</summary>
     private static string? Next(Process process, string prefix)
     {
-        var read = Read(process, prefix);
+        var line = Next(process, prefix, prefix);
+        return line?.Substring(prefix.Length);
+    }
+
+    /// <summary>The next output line starting with either prefix; null when the process ends or hangs for 20 s first.</summary>
+    private static string? Next(Process process, string prefix, string other)
+    {
+        var read = Read(process, prefix, other);
         return read.Wait(TimeSpan.FromSeconds(20)) ? read.Result : null;
     }
 
-    private static async System.Threading.Tasks.Task<string?> Read(Process process, string prefix)
+    private static async System.Threading.Tasks.Task<string?> Read(Process process, string prefix, string other)
     {
         string? line;
         while ((line = await process.StandardOutput.ReadLineAsync()) is not null)
         {
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            if (line.StartsWith(prefix, StringComparison.Ordinal) || line.StartsWith(other, StringComparison.Ordinal))
             {
-                return line.Substring(prefix.Length);
+                return line;
             }
         }
 
         return null;
     }
 
-    private Process Start()
+    private ProcessStartInfo Info(string mode)
     {
         var start = new ProcessStartInfo(_host) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(_host) == "dotnet")
@@ -175,8 +208,13 @@ internal sealed class ProbeServer : IDisposable
             start.ArgumentList.Add(_dll);
         }
 
-        start.ArgumentList.Add("serve");
-        var process = Process.Start(start)!;
+        start.ArgumentList.Add(mode);
+        return start;
+    }
+
+    private Process Start()
+    {
+        var process = Process.Start(Info("serve"))!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         return process;

@@ -106,11 +106,13 @@ public static partial class RuleCatalog
     /// <summary>MG6009.</summary>
     public static readonly RuleDescriptor GgufInvalidTensorShape = new(
         RuleIds.GgufInvalidTensorShape,
-        "GGUF tensor has more dimensions than ggml allows or a negative one",
+        "GGUF tensor shape is one ggml cannot read",
         RuleCategories.Gguf,
         RuleSeverity.Error,
         "ggml tensors have at most 4 dimensions (GGML_MAX_DIMS), each a non-negative 64-bit count. A tensor info with more dimensions "
-        + "writes past ggml's fixed shape array in readers that trust it; a negative dimension turns size computations around." + LlamaRefuses,
+        + "writes past ggml's fixed shape array in readers that trust it; a negative dimension turns size computations around. A "
+        + "dimension of 0 after the first is reported too: llama.cpp as LLamaSharp 0.30.0 ships it divides by it while reading the "
+        + "header, and the process that loads the model dies (SIGFPE; found by ModelGuard's differential test, fixed in later ggml)." + LlamaRefuses,
         ReconvertGguf,
         "models/model.gguf : error MG6009: at offset 812: tensor 'token_embd.weight' has 5 dimensions; ggml allows at most 4 (GGML_MAX_DIMS)");
 

@@ -73,6 +73,17 @@ internal static class GgufValidator
             }
         }
 
+        // ggml before mid-2026 (LLamaSharp 0.30.0's llama.cpp among them) computes INT64_MAX / ne[1..3] while reading the
+        // header, so a zero there crashes the loading process (SIGFPE); newer ggml guards it. Recorded in llamacpp-verdicts.tsv.
+        for (var d = 1; d < tensor.Dimensions.Length; d++)
+        {
+            if (ne[d] == 0)
+            {
+                issues.Add(RuleCatalog.GgufInvalidTensorShape, tensor.Offset, $"tensor {name} has dimension {d} of 0: llama.cpp as LLamaSharp 0.30.0 ships it divides by that dimension while reading the header and the process dies (SIGFPE)");
+                return;
+            }
+        }
+
         var shape = $"({ne[0]}, {ne[1]}, {ne[2]}, {ne[3]})";
         var empty = ne[0] == 0 || ne[1] == 0 || ne[2] == 0 || ne[3] == 0;
         if (!empty && (long.MaxValue / ne[1] <= ne[0] || long.MaxValue / ne[2] <= ne[0] * ne[1] || long.MaxValue / ne[3] <= ne[0] * ne[1] * ne[2]))

@@ -38,6 +38,7 @@ public sealed class GgufRuleTests
         ["64-byte tensor name"] = ("MG6008", () => With(w => w.AddTensor(new string('n', 64), 0, 8))),
         ["five dimensions"] = ("MG6009", () => With(w => w.AddTensor("t.5d", 0, 1, 1, 1, 1, 1))),
         ["negative dimension"] = ("MG6009", () => With(w => { var t = w.AddTensor("t.neg", 0, 8); t.Dimensions = new[] { ulong.MaxValue }; })),
+        ["zero second dimension"] = ("MG6009", () => With(w => w.AddTensor("t.zero", 0, 4, 0))),
         ["element count overflow"] = ("MG6010", () => With(w => { var t = w.AddTensor("t.huge", 0, 1UL << 32, 1UL << 32); t.DataLength = 0; })),
         ["byte size overflow"] = ("MG6010", () => With(w => { var t = w.AddTensor("t.bytes", 0, 1UL << 62); t.DataLength = 0; })),
         ["partial Q4_0 block"] = ("MG6011", () => With(w => { var t = w.AddTensor("t.q", 2, 33); t.DataLength = 18; })),
