@@ -6,8 +6,23 @@ using ModelGuard.Engine.Rules;
 namespace ModelGuard.Engine.Formats.Gguf;
 
 /// <summary>One problem found in a GGUF file, before it is reported.</summary>
-internal sealed record GgufIssue(RuleDescriptor Rule, long? Offset, string Message)
+/// <remarks>A class, not a record: crossgen2 (ReadyToRun for the task) fails on the record's generated equality in netstandard2.0.</remarks>
+internal sealed class GgufIssue
 {
+    public GgufIssue(RuleDescriptor rule, long? offset, string message)
+    {
+        Rule = rule;
+        Offset = offset;
+        Message = message;
+    }
+
+    public RuleDescriptor Rule { get; }
+
+    /// <summary>Where in the file, when one place applies.</summary>
+    public long? Offset { get; }
+
+    public string Message { get; }
+
     /// <inheritdoc />
     public override string ToString() => Offset is { } o ? $"{Rule.Id} at {o}: {Message}" : $"{Rule.Id}: {Message}";
 }

@@ -16,10 +16,39 @@ internal enum JinjaTokenKind
 }
 
 /// <summary>One token inside a <c>{{ }}</c> or <c>{% %}</c> tag; strings carry their decoded value.</summary>
-internal readonly record struct JinjaToken(JinjaTokenKind Kind, string Value, int Offset);
+internal readonly struct JinjaToken
+{
+    public JinjaToken(JinjaTokenKind kind, string value, int offset)
+    {
+        Kind = kind;
+        Value = value;
+        Offset = offset;
+    }
+
+    public JinjaTokenKind Kind { get; }
+
+    public string Value { get; }
+
+    /// <summary>Where the token starts in the template (UTF-16 chars).</summary>
+    public int Offset { get; }
+}
 
 /// <summary>The tokens of one <c>{{ ... }}</c> (print) or <c>{% ... %}</c> (statement) tag.</summary>
-internal sealed record JinjaTag(bool IsPrint, int Offset, IReadOnlyList<JinjaToken> Tokens);
+internal sealed class JinjaTag
+{
+    public JinjaTag(bool isPrint, int offset, IReadOnlyList<JinjaToken> tokens)
+    {
+        IsPrint = isPrint;
+        Offset = offset;
+        Tokens = tokens;
+    }
+
+    public bool IsPrint { get; }
+
+    public int Offset { get; }
+
+    public IReadOnlyList<JinjaToken> Tokens { get; }
+}
 
 /// <summary>
 /// Splits a Jinja template into its tags and their tokens, as Jinja's lexer (<c>jinja2/lexer.py</c>) does with the default
