@@ -1,3 +1,4 @@
+using ModelGuard.Engine.Findings;
 using System.IO;
 using ModelGuard.Engine.Rules;
 
@@ -15,7 +16,7 @@ internal static class GgufValidator
     public const uint DefaultAlignment = 32;
 
     /// <summary>Reads and validates the GGUF content of <paramref name="content"/> from its current position.</summary>
-    public static System.Collections.Generic.IReadOnlyList<GgufIssue> Validate(Stream content, long? length)
+    public static System.Collections.Generic.IReadOnlyList<FormatIssue> Validate(Stream content, long? length)
     {
         var issues = new GgufIssueList();
         var header = GgufHeaderReader.Read(content, length, issues);

@@ -1,3 +1,4 @@
+using ModelGuard.Engine.Findings;
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
@@ -91,7 +92,7 @@ internal static class SafetensorsHeaderReader
             }
             catch (SchemaException ex)
             {
-                return new SafetensorsHeaderReadResult(null, new SafetensorsIssue(RuleCatalog.SafetensorsHeaderSchemaViolation, ex.Offset, ex.Message), confirmed: true);
+                return new SafetensorsHeaderReadResult(null, new FormatIssue(RuleCatalog.SafetensorsHeaderSchemaViolation, ex.Offset, ex.Message), confirmed: true);
             }
 
             var fileLength = length ?? (LengthFieldSize + (long)n + CountRest(content));
@@ -108,7 +109,7 @@ internal static class SafetensorsHeaderReader
     }
 
     private static SafetensorsHeaderReadResult Fail(RuleDescriptor rule, long? offset, string message)
-        => new(null, new SafetensorsIssue(rule, offset, message), confirmed: false);
+        => new(null, new FormatIssue(rule, offset, message), confirmed: false);
 
     private static SafetensorsHeaderReadResult OutOfBounds(ulong n, long available)
         => Fail(
@@ -575,7 +576,7 @@ internal static class SafetensorsHeaderReader
 /// <summary>What <see cref="SafetensorsHeaderReader.Read"/> found.</summary>
 internal sealed class SafetensorsHeaderReadResult
 {
-    public SafetensorsHeaderReadResult(SafetensorsHeader? header, SafetensorsIssue? failure, bool confirmed)
+    public SafetensorsHeaderReadResult(SafetensorsHeader? header, FormatIssue? failure, bool confirmed)
     {
         Header = header;
         Failure = failure;
@@ -586,7 +587,7 @@ internal sealed class SafetensorsHeaderReadResult
     public SafetensorsHeader? Header { get; }
 
     /// <summary>The first reference check that failed (checks 1 to 6), or null.</summary>
-    public SafetensorsIssue? Failure { get; }
+    public FormatIssue? Failure { get; }
 
     /// <summary>
     /// The header got past the structural checks (length, UTF-8, JSON syntax): the content is a JSON-headed safetensors

@@ -1,3 +1,4 @@
+using ModelGuard.Engine.Findings;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -21,12 +22,12 @@ internal static class SafetensorsIndexValidator
     /// <param name="content">The index file, from its current position.</param>
     /// <param name="length">Its length, when known.</param>
     /// <param name="directory">The folder the index is in, or null when the content is not a file on disk (then no shard is checked).</param>
-    public static IReadOnlyList<SafetensorsIssue> Validate(Stream content, long? length, string? directory)
+    public static IReadOnlyList<FormatIssue> Validate(Stream content, long? length, string? directory)
     {
-        var issues = new List<SafetensorsIssue>();
+        var issues = new List<FormatIssue>();
         if (length is > MaxIndexBytes)
         {
-            issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIndexUnreadable, null, $"the index is {length} bytes; ModelGuard reads index files of up to {MaxIndexBytes} bytes, so its shards were not checked"));
+            issues.Add(new FormatIssue(RuleCatalog.SafetensorsIndexUnreadable, null, $"the index is {length} bytes; ModelGuard reads index files of up to {MaxIndexBytes} bytes, so its shards were not checked"));
             return issues;
         }
 
@@ -51,7 +52,7 @@ internal static class SafetensorsIndexValidator
         }
         catch (JsonReaderException ex)
         {
-            issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIndexUnreadable, ex.Offset, $"the index is not valid JSON: {ex.Message}; its shards were not checked"));
+            issues.Add(new FormatIssue(RuleCatalog.SafetensorsIndexUnreadable, ex.Offset, $"the index is not valid JSON: {ex.Message}; its shards were not checked"));
             return issues;
         }
 
@@ -68,7 +69,7 @@ internal static class SafetensorsIndexValidator
             var reason = UnsafePathReason(shard.Path);
             if (reason is not null)
             {
-                issues.Add(new SafetensorsIssue(
+                issues.Add(new FormatIssue(
                     RuleCatalog.SafetensorsIndexPathEscapesFolder,
                     shard.FirstOffset,
                     $"weight_map maps {Tensors(shard)} to {SafetensorsText.Quote(shard.Path)}, which {reason}; a loader that joins it to the model folder reads a file outside it"));
@@ -155,29 +156,29 @@ internal static class SafetensorsIndexValidator
         return null;
     }
 
-    private static List<MapEntry>? ReadWeightMap(JsonNode root, List<SafetensorsIssue> issues)
+    private static List<MapEntry>? ReadWeightMap(JsonNode root, List<FormatIssue> issues)
     {
         if (root is not JsonObjectNode top)
         {
-            issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIndexUnreadable, root.Offset, $"the index is {root.KindName}, not a JSON object with a weight_map"));
+            issues.Add(new FormatIssue(RuleCatalog.SafetensorsIndexUnreadable, root.Offset, $"the index is {root.KindName}, not a JSON object with a weight_map"));
             return null;
         }
 
         var maps = top.All("weight_map").ToList();
         if (maps.Count == 0)
         {
-            issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIndexUnreadable, top.Offset, "the index has no weight_map, so no loader can find its shards"));
+            issues.Add(new FormatIssue(RuleCatalog.SafetensorsIndexUnreadable, top.Offset, "the index has no weight_map, so no loader can find its shards"));
             return null;
         }
 
         if (maps.Count > 1)
         {
-            issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIndexUnreadable, maps[1].NameOffset, $"the index has {maps.Count} weight_map members; JSON readers disagree on which one counts"));
+            issues.Add(new FormatIssue(RuleCatalog.SafetensorsIndexUnreadable, maps[1].NameOffset, $"the index has {maps.Count} weight_map members; JSON readers disagree on which one counts"));
         }
 
         if (maps[maps.Count - 1].Value is not JsonObjectNode weights)
         {
-            issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIndexUnreadable, maps[maps.Count - 1].Value.Offset, $"weight_map is {maps[maps.Count - 1].Value.KindName}, not an object that maps tensor names to shard files"));
+            issues.Add(new FormatIssue(RuleCatalog.SafetensorsIndexUnreadable, maps[maps.Count - 1].Value.Offset, $"weight_map is {maps[maps.Count - 1].Value.KindName}, not an object that maps tensor names to shard files"));
             return null;
         }
 
@@ -190,7 +191,7 @@ internal static class SafetensorsIndexValidator
             }
             else
             {
-                issues.Add(new SafetensorsIssue(
+                issues.Add(new FormatIssue(
                     RuleCatalog.SafetensorsIndexUnreadable,
                     member.Value.Offset,
                     $"weight_map maps tensor {SafetensorsText.Quote(member.Name)} to {member.Value.KindName}, not to a shard file name"));
@@ -200,12 +201,12 @@ internal static class SafetensorsIndexValidator
         return entries;
     }
 
-    private static List<Shard> GroupByShard(List<MapEntry> map, List<SafetensorsIssue> issues)
+    private static List<Shard> GroupByShard(List<MapEntry> map, List<FormatIssue> issues)
     {
         foreach (var group in map.GroupBy(e => e.Tensor, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             var targets = group.Select(e => e.Shard).Distinct(StringComparer.Ordinal).ToList();
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexShardMismatch,
                 group.ElementAt(1).Offset,
                 $"weight_map lists tensor {SafetensorsText.Quote(group.Key)} {group.Count()} times (to {SafetensorsText.List(targets)}); loaders keep the last entry, so the index is ambiguous"));
@@ -228,7 +229,7 @@ internal static class SafetensorsIndexValidator
         return shards;
     }
 
-    private static ulong? CheckShard(Shard shard, string directory, Dictionary<string, string> effective, List<SafetensorsIssue> issues)
+    private static ulong? CheckShard(Shard shard, string directory, Dictionary<string, string> effective, List<FormatIssue> issues)
     {
         var quoted = SafetensorsText.Quote(shard.Path);
         var full = Path.Combine(directory, shard.Path.Replace('/', Path.DirectorySeparatorChar));
@@ -237,7 +238,7 @@ internal static class SafetensorsIndexValidator
         {
             if (!File.Exists(full))
             {
-                issues.Add(new SafetensorsIssue(
+                issues.Add(new FormatIssue(
                     RuleCatalog.SafetensorsIndexMissingShard,
                     shard.FirstOffset,
                     $"weight_map maps {Tensors(shard)} to {quoted}, which does not exist next to the index"));
@@ -249,7 +250,7 @@ internal static class SafetensorsIndexValidator
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexShardMismatch,
                 shard.FirstOffset,
                 $"shard {quoted} cannot be read ({ex.Message.TrimEnd('.')}), so the index cannot be checked against it"));
@@ -258,7 +259,7 @@ internal static class SafetensorsIndexValidator
 
         if (read.Header is null)
         {
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexShardMismatch,
                 shard.FirstOffset,
                 $"shard {quoted} has no valid safetensors header ({read.Failure!.Rule.Id}: {read.Failure.Message}), so the index cannot be checked against it"));
@@ -271,7 +272,7 @@ internal static class SafetensorsIndexValidator
         var absent = listedHere.Where(t => !inHeader.Contains(t)).ToList();
         if (absent.Count > 0)
         {
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexShardMismatch,
                 shard.FirstOffset,
                 $"the index maps {SafetensorsText.Count(absent.Count, "tensor")} to {quoted} that its header does not contain: {SafetensorsText.List(absent)}"));
@@ -293,7 +294,7 @@ internal static class SafetensorsIndexValidator
 
         if (elsewhere.Count > 0)
         {
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexShardMismatch,
                 shard.FirstOffset,
                 $"shard {quoted} contains {SafetensorsText.Count(elsewhere.Count, "tensor")} that the index maps to another shard: {SafetensorsText.JoinShown(elsewhere)}"));
@@ -301,7 +302,7 @@ internal static class SafetensorsIndexValidator
 
         if (unlisted.Count > 0)
         {
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexShardMismatch,
                 shard.FirstOffset,
                 $"shard {quoted} contains {SafetensorsText.Count(unlisted.Count, "tensor")} that the index does not list: {SafetensorsText.List(unlisted)}"));
@@ -317,7 +318,7 @@ internal static class SafetensorsIndexValidator
         return bytes;
     }
 
-    private static void CheckTotalSize(JsonNode root, ulong total, List<SafetensorsIssue> issues)
+    private static void CheckTotalSize(JsonNode root, ulong total, List<FormatIssue> issues)
     {
         if (root is not JsonObjectNode top || top.Last("metadata")?.Value is not JsonObjectNode metadata || metadata.Last("total_size") is not { } member)
         {
@@ -327,7 +328,7 @@ internal static class SafetensorsIndexValidator
         if (member.Value is not JsonNumberNode number || !number.Number.TryGetUInt64(out var declared))
         {
             var shown = member.Value is JsonNumberNode n ? n.Number.Text : member.Value.KindName;
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexTotalSizeMismatch,
                 member.Value.Offset,
                 $"metadata.total_size is {shown}, not a byte count; the shards' tensors take {total} bytes"));
@@ -336,7 +337,7 @@ internal static class SafetensorsIndexValidator
 
         if (declared != total)
         {
-            issues.Add(new SafetensorsIssue(
+            issues.Add(new FormatIssue(
                 RuleCatalog.SafetensorsIndexTotalSizeMismatch,
                 member.Value.Offset,
                 $"metadata.total_size is {declared} bytes but the shards' tensors take {total} bytes ({(declared > total ? declared - total : total - declared)} bytes {(declared > total ? "fewer" : "more")})"));

@@ -1,3 +1,4 @@
+using ModelGuard.Engine.Findings;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -40,9 +41,9 @@ internal static class SafetensorsValidator
     }
 
     /// <summary>Runs the reference's remaining checks (7 and 8) and the stricter checks on a parsed header.</summary>
-    public static IReadOnlyList<SafetensorsIssue> Validate(SafetensorsHeader header)
+    public static IReadOnlyList<FormatIssue> Validate(SafetensorsHeader header)
     {
-        var issues = new List<SafetensorsIssue>();
+        var issues = new List<FormatIssue>();
         var effective = header.EffectiveTensors();
         var layoutValid = CheckLayout(header, effective, issues);
         var stricter = new CappedIssues(issues);
@@ -75,7 +76,7 @@ internal static class SafetensorsValidator
     }
 
     /// <summary>The reference's <c>validate</c>: contiguous offsets from 0, sizes from dtype and shape, then full coverage.</summary>
-    private static bool CheckLayout(SafetensorsHeader header, IReadOnlyList<SafetensorsTensorInfo> effective, List<SafetensorsIssue> issues)
+    private static bool CheckLayout(SafetensorsHeader header, IReadOnlyList<SafetensorsTensorInfo> effective, List<FormatIssue> issues)
     {
         var sorted = new List<SafetensorsTensorInfo>(effective);
         sorted.Sort(static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End != b.End ? a.End.CompareTo(b.End) : a.EntryIndex.CompareTo(b.EntryIndex));
@@ -105,7 +106,7 @@ internal static class SafetensorsValidator
                     message = $"tensor {name} has {offsets} but the previous tensor {SafetensorsText.Quote(previous.Name)} ends at byte {start}: the two overlap";
                 }
 
-                issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsInvalidOffsets, tensor.NameOffset, message));
+                issues.Add(new FormatIssue(RuleCatalog.SafetensorsInvalidOffsets, tensor.NameOffset, message));
                 return false;
             }
 
@@ -114,7 +115,7 @@ internal static class SafetensorsValidator
             var elements = ElementCount(tensor.Shape);
             if (elements is null)
             {
-                issues.Add(new SafetensorsIssue(
+                issues.Add(new FormatIssue(
                     RuleCatalog.SafetensorsSizeOverflow,
                     tensor.NameOffset,
                     $"tensor {SafetensorsText.Quote(tensor.Name)} has shape {SafetensorsText.Shape(tensor.Shape)}, whose element count overflows 64 bits"));
@@ -125,7 +126,7 @@ internal static class SafetensorsValidator
             var bits = Multiply(elements.Value, (ulong)bitSize);
             if (bits is null)
             {
-                issues.Add(new SafetensorsIssue(
+                issues.Add(new FormatIssue(
                     RuleCatalog.SafetensorsSizeOverflow,
                     tensor.NameOffset,
                     $"tensor {SafetensorsText.Quote(tensor.Name)} is {tensor.Describe()}: {elements} elements of {bitSize} bits overflow a 64-bit bit count"));
@@ -134,7 +135,7 @@ internal static class SafetensorsValidator
 
             if (bits.Value % 8 != 0)
             {
-                issues.Add(new SafetensorsIssue(
+                issues.Add(new FormatIssue(
                     RuleCatalog.SafetensorsMisalignedSlice,
                     tensor.NameOffset,
                     $"tensor {SafetensorsText.Quote(tensor.Name)} is {tensor.Describe()}: {elements} elements of {bitSize} bits are {bits} bits, not a whole number of bytes"));
@@ -144,7 +145,7 @@ internal static class SafetensorsValidator
             var size = bits.Value / 8;
             if (tensor.End - tensor.Begin != size)
             {
-                issues.Add(new SafetensorsIssue(
+                issues.Add(new FormatIssue(
                     RuleCatalog.SafetensorsTensorSizeMismatch,
                     tensor.NameOffset,
                     $"tensor {SafetensorsText.Quote(tensor.Name)} has data_offsets [{tensor.Begin}, {tensor.End}] ({tensor.End - tensor.Begin} bytes) but {tensor.Describe()} needs {size} bytes"));
@@ -165,7 +166,7 @@ internal static class SafetensorsValidator
                 message = $"the tensors need {start} bytes of data but only {available} bytes follow the header: the content is {start - available} bytes short";
             }
 
-            issues.Add(new SafetensorsIssue(RuleCatalog.SafetensorsIncompleteBuffer, header.DataStart + (long)Math.Min(start, available), message));
+            issues.Add(new FormatIssue(RuleCatalog.SafetensorsIncompleteBuffer, header.DataStart + (long)Math.Min(start, available), message));
             return false;
         }
 
@@ -444,10 +445,10 @@ internal static class SafetensorsValidator
     /// <summary>Keeps at most <see cref="MaxFindingsPerRule"/> findings per rule, then one that counts the rest.</summary>
     private sealed class CappedIssues
     {
-        private readonly List<SafetensorsIssue> _issues;
+        private readonly List<FormatIssue> _issues;
         private readonly Dictionary<RuleDescriptor, int> _counts = new();
 
-        public CappedIssues(List<SafetensorsIssue> issues) => _issues = issues;
+        public CappedIssues(List<FormatIssue> issues) => _issues = issues;
 
         public void Add(RuleDescriptor rule, long? offset, string message)
         {
@@ -455,7 +456,7 @@ internal static class SafetensorsValidator
             _counts[rule] = count;
             if (count <= MaxFindingsPerRule)
             {
-                _issues.Add(new SafetensorsIssue(rule, offset, message));
+                _issues.Add(new FormatIssue(rule, offset, message));
             }
         }
 
@@ -465,7 +466,7 @@ internal static class SafetensorsValidator
             {
                 if (pair.Value > MaxFindingsPerRule)
                 {
-                    _issues.Add(new SafetensorsIssue(pair.Key, null, $"{pair.Value - MaxFindingsPerRule} more {pair.Key.Id} problems in this file are not listed one by one"));
+                    _issues.Add(new FormatIssue(pair.Key, null, $"{pair.Value - MaxFindingsPerRule} more {pair.Key.Id} problems in this file are not listed one by one"));
                 }
             }
         }
@@ -475,7 +476,7 @@ internal static class SafetensorsValidator
 /// <summary>The outcome of validating one safetensors file.</summary>
 internal sealed class SafetensorsValidation
 {
-    public SafetensorsValidation(bool isJsonHeader, IReadOnlyList<SafetensorsIssue> issues, SafetensorsHeader? header)
+    public SafetensorsValidation(bool isJsonHeader, IReadOnlyList<FormatIssue> issues, SafetensorsHeader? header)
     {
         IsJsonHeader = isJsonHeader;
         Issues = issues;
@@ -486,7 +487,7 @@ internal sealed class SafetensorsValidation
     public bool IsJsonHeader { get; }
 
     /// <summary>Every problem, reference checks first.</summary>
-    public IReadOnlyList<SafetensorsIssue> Issues { get; }
+    public IReadOnlyList<FormatIssue> Issues { get; }
 
     /// <summary>The parsed header, when it matched the schema.</summary>
     public SafetensorsHeader? Header { get; }

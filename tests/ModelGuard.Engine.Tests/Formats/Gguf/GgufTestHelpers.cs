@@ -1,3 +1,4 @@
+using ModelGuard.Engine.Findings;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -11,7 +12,7 @@ namespace ModelGuard.Engine.Tests.Formats.Gguf;
 internal static class GgufTestHelpers
 {
     /// <summary>The validator's issues for <paramref name="content"/> read from a seekable stream.</summary>
-    public static IReadOnlyList<GgufIssue> Issues(byte[] content)
+    public static IReadOnlyList<FormatIssue> Issues(byte[] content)
     {
         using var stream = new MemoryStream(content, writable: false);
         return GgufValidator.Validate(stream, content.Length);
@@ -20,7 +21,7 @@ internal static class GgufTestHelpers
     /// <summary>The rule IDs the whole scanner reports for a file named <paramref name="name"/>.</summary>
     public static string[] ScanIds(byte[] content, string name = "model.gguf") => ScanHelpers.Scan(content, name).Ids();
 
-    public static string Describe(IEnumerable<GgufIssue> issues) => string.Join("\n", issues.Select(i => i.ToString()));
+    public static string Describe(IEnumerable<FormatIssue> issues) => string.Join("\n", issues.Select(i => i.ToString()));
 
     public static byte[] Patch(byte[] content, int offset, params byte[] bytes)
     {

@@ -1,3 +1,4 @@
+using ModelGuard.Engine.Findings;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -8,27 +9,27 @@ namespace ModelGuard.Engine.Tests.Formats.Safetensors;
 
 internal static class SafetensorsTestHelpers
 {
-    public static IReadOnlyList<SafetensorsIssue> Issues(byte[] file)
+    public static IReadOnlyList<FormatIssue> Issues(byte[] file)
     {
         using var stream = new MemoryStream(file, writable: false);
         return SafetensorsValidator.Validate(stream, file.Length).Issues;
     }
 
-    public static IReadOnlyList<SafetensorsIssue> Issues(SafetensorsWriter writer) => Issues(writer.ToArray());
+    public static IReadOnlyList<FormatIssue> Issues(SafetensorsWriter writer) => Issues(writer.ToArray());
 
     /// <summary>A file whose header is exactly <paramref name="json"/> (space-padded to 8) followed by <paramref name="dataLength"/> zero bytes.</summary>
     public static byte[] File(string json, long dataLength) => new SafetensorsWriter().Header(json).DataLength(dataLength).ToArray();
 
-    public static SafetensorsIssue Single(this IReadOnlyList<SafetensorsIssue> issues, string id)
+    public static FormatIssue Single(this IReadOnlyList<FormatIssue> issues, string id)
     {
         var matching = issues.Where(i => i.Rule.Id == id).ToArray();
         Assert.True(matching.Length == 1, $"expected one {id} but got:\n{Describe(issues)}");
         return matching[0];
     }
 
-    public static string[] Ids(this IReadOnlyList<SafetensorsIssue> issues) => issues.Select(i => i.Rule.Id).ToArray();
+    public static string[] Ids(this IReadOnlyList<FormatIssue> issues) => issues.Select(i => i.Rule.Id).ToArray();
 
-    public static string Describe(this IReadOnlyList<SafetensorsIssue> issues) => issues.Count == 0 ? "(no issues)" : string.Join("\n", issues.Select(i => i.ToString()));
+    public static string Describe(this IReadOnlyList<FormatIssue> issues) => issues.Count == 0 ? "(no issues)" : string.Join("\n", issues.Select(i => i.ToString()));
 
-    public static void AssertClean(IReadOnlyList<SafetensorsIssue> issues) => Assert.True(issues.Count == 0, issues.Describe());
+    public static void AssertClean(IReadOnlyList<FormatIssue> issues) => Assert.True(issues.Count == 0, issues.Describe());
 }

@@ -1,11 +1,11 @@
 using ModelGuard.Engine.Rules;
 
-namespace ModelGuard.Engine.Formats.Safetensors;
+namespace ModelGuard.Engine.Findings;
 
-/// <summary>One problem found in a safetensors file or index, before it is reported.</summary>
-internal sealed class SafetensorsIssue
+/// <summary>One problem a format validator found (safetensors, GGUF), before the scanner reports it for the file or member.</summary>
+internal sealed class FormatIssue
 {
-    public SafetensorsIssue(RuleDescriptor rule, long? offset, string message)
+    public FormatIssue(RuleDescriptor rule, long? offset, string message)
     {
         Rule = rule;
         Offset = offset;

@@ -1,31 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Formats.Gguf;
-
-/// <summary>One problem found in a GGUF file, before it is reported.</summary>
-/// <remarks>A class, not a record: crossgen2 (ReadyToRun for the task) fails on the record's generated equality in netstandard2.0.</remarks>
-internal sealed class GgufIssue
-{
-    public GgufIssue(RuleDescriptor rule, long? offset, string message)
-    {
-        Rule = rule;
-        Offset = offset;
-        Message = message;
-    }
-
-    public RuleDescriptor Rule { get; }
-
-    /// <summary>Where in the file, when one place applies.</summary>
-    public long? Offset { get; }
-
-    public string Message { get; }
-
-    /// <inheritdoc />
-    public override string ToString() => Offset is { } o ? $"{Rule.Id} at {o}: {Message}" : $"{Rule.Id}: {Message}";
-}
 
 /// <summary>The issues of one file, at most <see cref="MaxPerRule"/> per rule, the rest counted in one closing issue.</summary>
 internal sealed class GgufIssueList
@@ -33,7 +12,7 @@ internal sealed class GgufIssueList
     /// <summary>Findings per rule and file before the rest are summarised in one.</summary>
     public const int MaxPerRule = 10;
 
-    private readonly List<GgufIssue> _issues = new();
+    private readonly List<FormatIssue> _issues = new();
     private readonly Dictionary<string, (RuleDescriptor Rule, int Count)> _counts = new(StringComparer.Ordinal);
 
     public void Add(RuleDescriptor rule, long? offset, string message)
@@ -42,19 +21,19 @@ internal sealed class GgufIssueList
         _counts[rule.Id] = (rule, count);
         if (count <= MaxPerRule)
         {
-            _issues.Add(new GgufIssue(rule, offset, message));
+            _issues.Add(new FormatIssue(rule, offset, message));
         }
     }
 
     public bool Has(RuleDescriptor rule) => _counts.ContainsKey(rule.Id);
 
     /// <summary>The issues in the order they were found, then one summary per rule that had more than <see cref="MaxPerRule"/>.</summary>
-    public IReadOnlyList<GgufIssue> ToList()
+    public IReadOnlyList<FormatIssue> ToList()
     {
-        var all = new List<GgufIssue>(_issues);
+        var all = new List<FormatIssue>(_issues);
         foreach (var (rule, count) in _counts.Values.Where(v => v.Count > MaxPerRule).OrderBy(v => v.Rule.Id, StringComparer.Ordinal))
         {
-            all.Add(new GgufIssue(rule, null, $"{count - MaxPerRule} more {rule.Id} problems in this file are not listed one by one"));
+            all.Add(new FormatIssue(rule, null, $"{count - MaxPerRule} more {rule.Id} problems in this file are not listed one by one"));
         }
 
         return all;
