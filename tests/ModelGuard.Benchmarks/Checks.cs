@@ -134,6 +134,33 @@ internal sealed partial class Checks
         // The bar for ONNX: a 2 GiB model with inline initializers is checked by reading well under 1% of it.
         var onnx = _inputs.OnnxInline;
         Budget("f", "ONNX, 64 inline initializers", onnx, 66 * 2 * chunk, "128 KiB per initializer (the buffer refilled after each seek) + 256 KiB");
+
+        var gguf = _inputs.Gguf;
+        var ggufHeader = GgufDataStart(gguf);
+        Budget("g", "GGUF", gguf, ggufHeader + (2 * chunk), $"header and tensor infos {ggufHeader:N0} + 128 KiB");
+    }
+
+    /// <summary>
+    /// Where the GGUF file's data section starts, found without the engine: the data is one hole of zeros, so it starts at the
+    /// first alignment boundary after the last non-zero byte before the first run of 4 KiB of zeros.
+    /// </summary>
+    private static long GgufDataStart(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[(int)Math.Min(stream.Length, 64L * 1024 * 1024)];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        long lastNonZero = -1;
+        var zeros = 0;
+        for (var i = 0; i < read && zeros < 4096; i++)
+        {
+            zeros = head[i] == 0 ? zeros + 1 : 0;
+            if (head[i] != 0)
+            {
+                lastNonZero = i;
+            }
+        }
+
+        return (lastNonZero + 1 + 31) / 32 * 32;
     }
 
     private void Budget(string id, string what, string path, long budget, string how)
@@ -162,7 +189,7 @@ internal sealed partial class Checks
         var inputs = new (string Id, string Path)[]
         {
             ("a", _inputs.Checkpoint), ("a'", _inputs.SmallCheckpoint), ("b", _inputs.BytesPickle), ("c", _inputs.DensePickle),
-            ("c'", _inputs.DensePickleOptimized), ("d", _inputs.Safetensors),
+            ("c'", _inputs.DensePickleOptimized), ("d", _inputs.Safetensors), ("f", _inputs.Gguf),
         };
         foreach (var (id, path) in inputs)
         {

@@ -73,6 +73,7 @@ if (options.GenerateOnly)
     _ = inputs.DensePickleWithImports;
     _ = inputs.Safetensors;
     _ = inputs.OnnxInline;
+    _ = inputs.Gguf;
     _ = inputs.ProjectModels;
     return 0;
 }

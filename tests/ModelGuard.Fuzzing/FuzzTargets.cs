@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Compression;
+using ModelGuard.Engine.Formats.Gguf;
 using ModelGuard.Engine.Formats.Json;
 using ModelGuard.Engine.Formats.Numpy;
 using ModelGuard.Engine.Formats.Onnx;
@@ -58,6 +59,7 @@ internal static class FuzzTargets
         new FuzzTarget("zip", "ZipCentralDirectory and ZipEntryReader (end records, zip64, local headers, stored and deflate members)", RunZip, p => IsZipSeed(p), GeneratedZips),
         new FuzzTarget("tar", "TarContainerScanner and TarHeader (ustar, GNU long names, PAX, legacy torch tars), seekable and forward-only", RunTar, p => p.EndsWith(".tar", StringComparison.Ordinal) || p.Contains("legacy_tar", StringComparison.Ordinal)),
         new FuzzTarget("safetensors", "SafetensorsValidator and SafetensorsIndexValidator (length field, JSON header, schema, offsets)", RunSafetensors, p => p.EndsWith(".safetensors", StringComparison.Ordinal), GeneratedSafetensors),
+        new FuzzTarget("gguf-header", "GgufValidator (header, key-value pairs, nested arrays, tensor infos, layout) seekable and forward-only, and the chat template Jinja lexer", RunGguf, p => p.EndsWith(".gguf", StringComparison.Ordinal) && !p.Contains("/real/", StringComparison.Ordinal), GeneratedGguf),
         new FuzzTarget("json", "JsonReader and JsonDocument (UTF-8, numbers, escapes, depth), default and serde_json options", RunJson, p => p.EndsWith(".json", StringComparison.Ordinal), GeneratedJson),
         new FuzzTarget("npy", "NpyHeader and its Python literal parser", RunNpy, p => p.EndsWith(".npy", StringComparison.Ordinal)),
         new FuzzTarget("zlib", "ZlibDecoderStream", data => RunDecompressor(CompressionKind.Zlib, data), p => p.EndsWith(".zlib", StringComparison.Ordinal) || p.Contains("zlib.joblib", StringComparison.Ordinal)),
@@ -340,6 +342,30 @@ internal static class FuzzTargets
     private static IEnumerable<(string, byte[])> GeneratedSafetensors()
     {
         yield return ("generated.safetensors", new SafetensorsWriter().Tensor("w", "F32", 2, 2).Tensor("b", "BF16", 3).ToArray());
+    }
+
+    private static void RunGguf(byte[] data)
+    {
+        using (var seekable = new MemoryStream(data, writable: false))
+        {
+            _ = GgufValidator.Validate(seekable, data.Length).Count;
+        }
+
+        using (var forward = new ForwardOnlyStream(data, maxChunk: 4099))
+        {
+            _ = GgufValidator.Validate(forward, null).Count;
+        }
+
+        // The same bytes as a template: the lexer must end with tokens or an error for any text.
+        _ = ChatTemplateChecker.Find(Encoding.UTF8.GetString(data)).Count;
+    }
+
+    private static IEnumerable<(string, byte[])> GeneratedGguf()
+    {
+        yield return ("generated.gguf", GgufWriter.Typical().ToArray());
+        yield return ("generated-v1.gguf", new GgufWriter { Version = 1 }.Add("general.architecture", "llama").ToArray());
+        yield return ("generated-nested.gguf", new GgufWriter().Add("x.nested", new GgufArray(9, new object[] { new GgufArray(4, new object[] { 1u }) })).ToArray());
+        yield return ("generated-template.jinja.gguf", Encoding.UTF8.GetBytes("{%- for m in messages -%}{{ '<|' ~ m['role'] ~ '|>' }}{% raw %}{{x}}{% endraw %}{# c #}{%- endfor %}"));
     }
 
     private static IEnumerable<(string, byte[])> GeneratedJson()

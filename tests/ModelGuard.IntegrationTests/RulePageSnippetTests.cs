@@ -30,6 +30,7 @@ public sealed class RulePageSnippetTests
         (RuleCatalog.SafetensorsIndexUnreadable, "not json"u8.ToArray()),
         (RuleCatalog.ExtensionMismatch, new PickleWriter().Proto(2).EmptyDict().Stop().ToArray()),
         (RuleCatalog.OnnxMasquerade, new PickleWriter().Proto(2).EmptyList().Stop().ToArray()),
+        (RuleCatalog.GgufTruncated, "GGUF\u0003\u0000\u0000\u0000\u0000"u8.ToArray()),
         (RuleCatalog.UnverifiedModelFormat, System.IO.File.ReadAllBytes(Path.Combine(RepoPaths.Root, "tests", "ModelGuard.Engine.Tests", "Fixtures", "unverified", "keras-dense.h5"))),
     };
 

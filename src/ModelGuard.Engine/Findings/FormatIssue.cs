@@ -2,7 +2,7 @@ using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Engine.Findings;
 
-/// <summary>One problem a format validator found (safetensors, ONNX), before the scanner reports it as a <see cref="Finding"/>.</summary>
+/// <summary>One problem a format validator found (safetensors, ONNX, GGUF), before the scanner reports it as a <see cref="Finding"/>.</summary>
 internal sealed class FormatIssue
 {
     public FormatIssue(RuleDescriptor rule, long? offset, string message)

@@ -12,6 +12,9 @@ public static class RuleCategories
     /// <summary>ONNX models, their external data files and ONNX Runtime GenAI model folders.</summary>
     public const string Onnx = "ModelGuard.Onnx";
 
+    /// <summary>GGUF files (llama.cpp, LLamaSharp) that llama.cpp refuses or misreads, and chat templates that reach Python internals.</summary>
+    public const string Gguf = "ModelGuard.Gguf";
+
     /// <summary>Archives and wrappers around model content.</summary>
     public const string Container = "ModelGuard.Container";
 

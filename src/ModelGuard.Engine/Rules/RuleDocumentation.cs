@@ -70,6 +70,7 @@ public static class RuleDocumentation
     {
         RuleCategories.Pickle => "*.{pt,pth,bin,ckpt,pkl,pickle,joblib,npy,npz}",
         RuleCategories.Safetensors => rule.Id.StartsWith("MG22", System.StringComparison.Ordinal) ? "*.safetensors.index.json" : "*.safetensors",
+        RuleCategories.Gguf => "*.gguf",
         RuleCategories.Onnx => rule.Id.StartsWith("MG503", System.StringComparison.Ordinal) ? "genai_config.json" : "*.onnx",
         _ => "*",
     };

@@ -16,9 +16,9 @@ internal static class ContentDispatcher
     {
         var start = content.Position;
         var format = Scan(context, content, member, depth, pickleExpected: true);
-        // A zip can hide behind other content; safetensors is exempt: its layout must cover the file exactly (MG2011),
-        // so anything appended is reported there, and the tail read would cost every large safetensors file 64 KiB.
-        if (format is not (ContentFormat.Zip or ContentFormat.Safetensors))
+        // A zip can hide behind other content; safetensors and GGUF are exempt: their layout must cover the file exactly
+        // (MG2011, MG6016), so anything appended is reported there, and the tail read would cost every large model file 64 KiB.
+        if (format is not (ContentFormat.Zip or ContentFormat.Safetensors or ContentFormat.Gguf))
         {
             content.Position = start;
             AppendedArchive.Scan(context, content, member, depth);
@@ -93,18 +93,31 @@ internal static class ContentDispatcher
             case ContentFormat.Pickle:
                 var trialStart = replay.CanSeek ? replay.Position : 0;
                 var trial = SafetensorsContentScanner.BeforeTrial(context, replay, member);
-                return PickleContentScanner.Scan(context, trial, member, sniff.NeedsConfirmation || !pickleExpected)
-                    ? ContentFormat.Pickle
+                if (PickleContentScanner.Scan(context, trial, member, sniff.NeedsConfirmation || !pickleExpected))
+                {
+                    return ContentFormat.Pickle;
+                }
+
+                return GgufContentScanner.TryScanByNameAfterFailedTrial(context, replay, trialStart, member)
+                    ? ContentFormat.Gguf
                     : SafetensorsContentScanner.AfterFailedTrial(context, replay, trialStart, trial, member);
 
             case ContentFormat.Safetensors:
                 return SafetensorsContentScanner.ScanSniffed(context, replay, member);
+
+            case ContentFormat.Gguf:
+                return GgufContentScanner.Scan(context, replay, member);
 
             case ContentFormat.Unknown:
                 var recognised = UnverifiedFormatScanner.ScanByNameAndContent(context, head, member);
                 if (recognised != ContentFormat.Unknown)
                 {
                     return recognised;
+                }
+
+                if (GgufContentScanner.TryScanByName(context, replay, member))
+                {
+                    return ContentFormat.Gguf;
                 }
 
                 return OnnxContentScanner.ScanByName(context, replay, member) ?? SafetensorsContentScanner.ScanByName(context, replay, member);

@@ -47,6 +47,10 @@ public enum ContentFormat
 
     /// <summary>A TensorFlow <c>saved_model.pb</c>; recognised, not verified.</summary>
     TensorFlowSavedModel,
+
     /// <summary>An ONNX model (a protobuf ModelProto).</summary>
     Onnx,
+
+    /// <summary>A GGUF file (llama.cpp, LLamaSharp).</summary>
+    Gguf,
 }

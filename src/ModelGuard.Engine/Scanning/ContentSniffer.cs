@@ -15,6 +15,12 @@ internal static class ContentSniffer
     /// <summary>Sniffs <paramref name="head"/>; <paramref name="length"/> is the content length when known.</summary>
     public static SniffResult Sniff(ReadOnlySpan<byte> head, long? length)
     {
+        // 'G' is also a pickle opcode (BINFLOAT): the GGUF magic is decided first.
+        if (StartsWith(head, (byte)'G', (byte)'G', (byte)'U', (byte)'F'))
+        {
+            return new SniffResult(ContentFormat.Gguf);
+        }
+
         if (head.Length >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6) || (head[2] == 7 && head[3] == 8)))
         {
             return new SniffResult(ContentFormat.Zip);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using ModelGuard.TestSupport;
 
 namespace ModelGuard.Benchmarks.Inputs;
@@ -307,6 +308,42 @@ internal static class Generators
         w.SetItems().Stop();
         pickle.Commit();
         file.SetLength(file.Position);
+    }
+
+    /// <summary>
+    /// (f) A GGUF file of a llama-style model (<paramref name="layers"/> layers of Q4_K attention and MLP weights, F32 norms,
+    /// Q6_K embeddings and head, a 32,000-token vocabulary and a chat template) as llama.cpp writes it, its data one hole.
+    /// </summary>
+    public static void Gguf(string path, int layers, int hidden, int intermediate, int vocabulary)
+    {
+        const uint f32 = 0, q4K = 12, q6K = 14;
+        var writer = new GgufWriter();
+        writer.Add("general.architecture", "llama").Add("general.name", "benchmark").Add("llama.block_count", (uint)layers)
+            .Add("tokenizer.ggml.model", "llama")
+            .Add("tokenizer.ggml.tokens", new GgufArray(8, Enumerable.Range(0, vocabulary).Select(i => (object)("tok" + i.ToString(CultureInfo.InvariantCulture))).ToArray()))
+            .Add("tokenizer.ggml.scores", new GgufArray(6, Enumerable.Range(0, vocabulary).Select(i => (object)(float)-i).ToArray()))
+            .Add("tokenizer.ggml.token_type", new GgufArray(5, Enumerable.Range(0, vocabulary).Select(_ => (object)1).ToArray()))
+            .Add("tokenizer.chat_template", "{% for message in messages %}{{ '<|' + message['role'] + '|>' + message['content'] }}{% endfor %}");
+        writer.AddTensor("token_embd.weight", q6K, hidden, vocabulary);
+        for (var i = 0; i < layers; i++)
+        {
+            var p = "blk." + i.ToString(CultureInfo.InvariantCulture) + ".";
+            writer.AddTensor(p + "attn_q.weight", q4K, hidden, hidden);
+            writer.AddTensor(p + "attn_k.weight", q4K, hidden, hidden);
+            writer.AddTensor(p + "attn_v.weight", q4K, hidden, hidden);
+            writer.AddTensor(p + "attn_output.weight", q4K, hidden, hidden);
+            writer.AddTensor(p + "ffn_gate.weight", q4K, hidden, intermediate);
+            writer.AddTensor(p + "ffn_up.weight", q4K, hidden, intermediate);
+            writer.AddTensor(p + "ffn_down.weight", q4K, intermediate, hidden);
+            writer.AddTensor(p + "attn_norm.weight", f32, hidden);
+            writer.AddTensor(p + "ffn_norm.weight", f32, hidden);
+        }
+
+        writer.AddTensor("output_norm.weight", f32, hidden);
+        writer.AddTensor("output.weight", q6K, hidden, vocabulary);
+        using var file = Create(path);
+        file.Write(writer.Prefix());
+        file.SetLength(file.Position + writer.DataSize());
     }
 
     /// <summary>

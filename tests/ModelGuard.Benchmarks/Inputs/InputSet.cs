@@ -25,6 +25,7 @@ internal sealed class InputSet
         BytesPayload = 16L * 1024 * 1024 / scale;
         DenseBytes = 256L * 1024 * 1024 / scale;
         SafetensorsLayers = 400 / scale;
+        GgufLayers = Math.Max(1, 32 / scale);
     }
 
     public string Root { get; }
@@ -42,6 +43,9 @@ internal sealed class InputSet
     public long DenseBytes { get; }
 
     public int SafetensorsLayers { get; }
+
+    /// <summary>Layers of the GGUF model (f).</summary>
+    public int GgufLayers { get; }
 
     public int ProjectFiles => Quick ? 200 : 1000;
 
@@ -68,6 +72,9 @@ internal sealed class InputSet
 
     /// <summary>(d) A safetensors transformer of about 10 GB, header of about 3,600 tensors, the data a hole.</summary>
     public string Safetensors => Ensure($"transformer-{SafetensorsLayers}layers.safetensors", p => Generators.Safetensors(p, SafetensorsLayers, 1024, 2816, 32000));
+
+    /// <summary>(f) A GGUF llama-style model of about 3.9 GB (32 Q4_K layers, 4096 hidden), header of about 1 MB, the data a hole.</summary>
+    public string Gguf => Ensure($"llama-{GgufLayers}layers.gguf", p => Generators.Gguf(p, GgufLayers, 4096, 11008, 32000));
 
     /// <summary>(e) The folder of the incremental project: 1,000 model files.</summary>
     public IReadOnlyList<string> ProjectModels

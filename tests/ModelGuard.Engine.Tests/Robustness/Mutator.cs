@@ -202,6 +202,123 @@ internal sealed class Mutator
         return result;
     }
 
+    /// <summary>
+    /// GGUF (v2/v3 layout): version, counts, then every key length, value type, string and array length, tensor name length,
+    /// dimension count, dimension, ggml type and data offset, walked until the layout stops making sense.
+    /// </summary>
+    private static void AddGgufFields(byte[] data, Action<int, int> add)
+    {
+        add(4, 4);
+        add(8, 8);
+        add(16, 8);
+        var tensors = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(8));
+        var keyValues = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(16));
+        long o = 24;
+        bool Fits(long width) => o >= 0 && o + width <= data.Length;
+        ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan((int)o));
+        uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)o));
+        bool String()
+        {
+            if (!Fits(8) || U64() > (ulong)data.Length)
+            {
+                return false;
+            }
+
+            add((int)o, 8);
+            o += 8 + (long)U64();
+            return true;
+        }
+
+        bool Value(uint type, int depth)
+        {
+            int[] sizes = { 1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8 };
+            if (type > 12 || depth > 3)
+            {
+                return false;
+            }
+
+            if (type == 8)
+            {
+                return String();
+            }
+
+            if (type != 9)
+            {
+                add((int)o, sizes[type]);
+                o += sizes[type];
+                return true;
+            }
+
+            if (!Fits(12))
+            {
+                return false;
+            }
+
+            add((int)o, 4);
+            add((int)o + 4, 8);
+            var elementType = U32();
+            o += 4;
+            var count = U64();
+            o += 8;
+            for (ulong i = 0; i < count && i < 16; i++)
+            {
+                if (!Value(elementType, depth + 1))
+                {
+                    return false;
+                }
+            }
+
+            if (count > 16 && elementType != 8 && elementType < 13 && sizes[elementType] > 0)
+            {
+                o += (long)Math.Min(count - 16, (ulong)data.Length) * sizes[elementType];
+            }
+
+            return count <= 16 || (elementType != 8 && elementType != 9);
+        }
+
+        for (ulong k = 0; k < keyValues && k < 4096; k++)
+        {
+            if (!String() || !Fits(4))
+            {
+                return;
+            }
+
+            add((int)o, 4);
+            var type = U32();
+            o += 4;
+            if (!Value(type, 0))
+            {
+                return;
+            }
+        }
+
+        for (ulong t = 0; t < tensors && t < 4096; t++)
+        {
+            if (!String() || !Fits(4))
+            {
+                return;
+            }
+
+            add((int)o, 4);
+            var dims = U32();
+            o += 4;
+            for (var d = 0u; d < dims && d < 8; d++)
+            {
+                add((int)o, 8);
+                o += 8;
+            }
+
+            if (!Fits(12))
+            {
+                return;
+            }
+
+            add((int)o, 4);
+            add((int)o + 4, 8);
+            o += 12;
+        }
+    }
+
     /// <summary>Length, size, count and offset fields of the formats present in <paramref name="data"/>.</summary>
     private static List<(int Offset, int Width)> FindLengthFields(byte[] data)
     {
@@ -219,6 +336,11 @@ internal sealed class Mutator
         if (data.Length > 10 && data[0] == 0x93 && data[1] == (byte)'N')
         {
             Add(8, data[6] == 1 ? 2 : 4);
+        }
+
+        if (data.Length >= 24 && data[0] == (byte)'G' && data[1] == (byte)'G' && data[2] == (byte)'U' && data[3] == (byte)'F')
+        {
+            AddGgufFields(data, Add);
         }
 
         for (var i = 0; i + 4 <= data.Length; i++)

@@ -94,5 +94,5 @@ internal static class RobustnessCorpus
     }
 
     private static bool IsDocumentation(string file)
-        => Path.GetExtension(file) is ".py" or ".md" or ".opcodes" or ".tsv";
+        => Path.GetExtension(file) is ".py" or ".md" or ".opcodes" or ".tsv" or ".mjs" or ".sh" or ".gitignore" || Path.GetFileName(file) == "package.json";
 }

@@ -1,9 +1,9 @@
+using ModelGuard.Engine.Findings;
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
-using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Json;
 using ModelGuard.Engine.IO;
 using ModelGuard.Engine.Rules;

@@ -1,8 +1,8 @@
+using ModelGuard.Engine.Findings;
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Json;
 using ModelGuard.Engine.Rules;
 

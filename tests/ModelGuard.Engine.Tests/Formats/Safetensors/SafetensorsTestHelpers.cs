@@ -1,7 +1,7 @@
+using ModelGuard.Engine.Findings;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Formats.Safetensors;
 using ModelGuard.TestSupport;
 
