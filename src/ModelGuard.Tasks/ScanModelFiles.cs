@@ -316,15 +316,75 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 elapsedMs));
     }
 
-    /// <summary>Drops items excluded with <c>ModelGuard="false"</c> and merges items that name the same file.</summary>
+    /// <summary>
+    /// Merges the items that name the same file and applies their ModelGuard metadata. The SDK lists a project's files as
+    /// default <c>None</c> items besides the <c>Content</c> items the project declares, so the items that set <c>ModelGuard</c> or
+    /// <c>ModelGuardNoWarn</c> decide for the file and items without that metadata have no say. Between items that do set it,
+    /// the file is excluded only if all of them exclude it and a rule is suppressed only if all of them suppress it (fail closed),
+    /// with a hint naming the items that disagree.
+    /// </summary>
     private List<ScanTarget> SelectTargets(ITaskItem[] items, List<ITaskItem> selectedItems)
     {
         var targets = new List<ScanTarget>(items.Length);
-        var byPath = new Dictionary<string, ScanTarget>(PathComparer);
         var notYetBuiltUnder = string.IsNullOrWhiteSpace(IntermediateDirectory) ? null : DirectoryPrefix(ResolvePath(IntermediateDirectory!));
+        foreach (var group in GroupByFile(items))
+        {
+            var deciders = group.Items.Where(HasModelGuardMetadata).ToList();
+            if (deciders.Count == 0)
+            {
+                deciders = group.Items;
+            }
+
+            var scanning = deciders.Where(i => !IsExcluded(i)).ToList();
+            if (deciders.Count > 1 && deciders.Select(DescribeMetadata).Distinct(StringComparer.OrdinalIgnoreCase).Count() > 1)
+            {
+                Log.LogMessage(
+                    MessageImportance.High,
+                    $"ModelGuard: '{SafeDisplayPathOf(group.Items[0].ItemSpec)}' is listed by several items whose ModelGuard metadata disagree ({string.Join("; ", deciders.Select(DescribeItem))}); it is excluded only if all of them exclude it and a rule is suppressed only if all of them suppress it");
+            }
+
+            if (scanning.Count == 0)
+            {
+                continue;
+            }
+
+            if (group.InvalidPath is null && notYetBuiltUnder is not null && group.FullPath.StartsWith(notYetBuiltUnder, PathComparison) && !File.Exists(group.FullPath))
+            {
+                continue;
+            }
+
+            // Items without the metadata (nearly all) share one empty set instead of allocating their own; it is never modified.
+            HashSet<string>? noWarn = null;
+            foreach (var item in scanning)
+            {
+                var text = item.GetMetadata(NoWarnMetadata);
+                var ids = string.IsNullOrEmpty(text) ? NoIds : SeverityResolver.ParseIds(text);
+                if (noWarn is null)
+                {
+                    noWarn = ids.Count == 0 ? NoIds : new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase);
+                }
+                else if (noWarn.Count > 0)
+                {
+                    noWarn.IntersectWith(ids);
+                }
+            }
+
+            var first = scanning[0];
+            targets.Add(new ScanTarget(group.FullPath, SafeDisplayPathOf(first.ItemSpec), noWarn ?? NoIds) { InvalidPath = group.InvalidPath });
+            selectedItems.Add(first);
+        }
+
+        return targets;
+    }
+
+    /// <summary>The items in their order, grouped by the file they name (the first item's order decides the group's).</summary>
+    private List<FileItems> GroupByFile(ITaskItem[] items)
+    {
+        var groups = new List<FileItems>();
+        var byPath = new Dictionary<string, FileItems>(PathComparer);
         foreach (var item in items)
         {
-            if (item is null || string.Equals(item.GetMetadata(EnabledMetadata).Trim(), "false", StringComparison.OrdinalIgnoreCase))
+            if (item is null)
             {
                 continue;
             }
@@ -342,34 +402,31 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                 invalidPath = $"the path is not valid ({ex.Message})";
             }
 
-            // Items without the metadata (nearly all) share one empty set instead of allocating their own; it is never modified:
-            // intersecting leaves an empty set as it is.
-            var noWarnText = item.GetMetadata(NoWarnMetadata);
-            var itemNoWarn = string.IsNullOrEmpty(noWarnText) ? NoIds : SeverityResolver.ParseIds(noWarnText);
-            if (byPath.TryGetValue(fullPath, out var existing))
+            if (!byPath.TryGetValue(fullPath, out var group))
             {
-                // The same file listed twice (e.g. as None and EmbeddedResource) is scanned once. A rule stays
-                // suppressed only if every item suppresses it: fail closed.
-                if (existing.NoWarn.Count > 0)
-                {
-                    existing.NoWarn.IntersectWith(itemNoWarn);
-                }
-
-                continue;
+                group = new FileItems(fullPath, invalidPath);
+                byPath.Add(fullPath, group);
+                groups.Add(group);
             }
 
-            if (invalidPath is null && notYetBuiltUnder is not null && fullPath.StartsWith(notYetBuiltUnder, PathComparison) && !File.Exists(fullPath))
-            {
-                continue;
-            }
-
-            var target = new ScanTarget(fullPath, SafeDisplayPathOf(item.ItemSpec), itemNoWarn) { InvalidPath = invalidPath };
-            byPath.Add(fullPath, target);
-            targets.Add(target);
-            selectedItems.Add(item);
+            group.Items.Add(item);
         }
 
-        return targets;
+        return groups;
+    }
+
+    private static bool HasModelGuardMetadata(ITaskItem item)
+        => !string.IsNullOrWhiteSpace(item.GetMetadata(EnabledMetadata)) || !string.IsNullOrWhiteSpace(item.GetMetadata(NoWarnMetadata));
+
+    private static bool IsExcluded(ITaskItem item) => string.Equals(item.GetMetadata(EnabledMetadata).Trim(), "false", StringComparison.OrdinalIgnoreCase);
+
+    private static string DescribeMetadata(ITaskItem item)
+        => IsExcluded(item) ? "ModelGuard=false" : "ModelGuardNoWarn=" + string.Join(",", SeverityResolver.ParseIds(item.GetMetadata(NoWarnMetadata)).OrderBy(id => id, StringComparer.OrdinalIgnoreCase));
+
+    private static string DescribeItem(ITaskItem item)
+    {
+        var type = item.GetMetadata("ModelGuardItemType");
+        return (type.Length > 0 ? type + ": " : string.Empty) + DescribeMetadata(item);
     }
 
     private string ResolveFullPath(ITaskItem item)
@@ -410,5 +467,21 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         // MSBuild and Visual Studio resolve a relative diagnostic path against the project directory.
         var root = _projectPrefix ??= DirectoryPrefix(ProjectDirectory);
         return spec.StartsWith(root, PathComparison) ? spec.Substring(root.Length) : spec;
+    }
+
+    /// <summary>The items that name one file.</summary>
+    private sealed class FileItems
+    {
+        public FileItems(string fullPath, string? invalidPath)
+        {
+            FullPath = fullPath;
+            InvalidPath = invalidPath;
+        }
+
+        public string FullPath { get; }
+
+        public string? InvalidPath { get; }
+
+        public List<ITaskItem> Items { get; } = new();
     }
 }

@@ -103,13 +103,25 @@ public sealed class ScanModelFilesTaskTests : IDisposable
     }
 
     [Fact]
-    public void SameFileListedTwiceIsScannedOnceAndStaysReportedUnlessEveryItemSuppresses()
+    public void SameFileListedTwiceIsScannedOnceAndTheItemThatSetsMetadataDecides()
     {
+        // The usual layout: the project's Content item and the SDK's default None item name one file; only one sets metadata.
         var task = NewTask(Item("a.pt"), Item("./a.pt", ("ModelGuardNoWarn", "MG9002")));
 
-        Assert.False(task.Execute());
-        Assert.Single(_engine.Errors);
+        Assert.True(task.Execute());
+        Assert.Empty(_engine.Errors);
         Assert.Single(task.ScannedFiles);
+    }
+
+    [Fact]
+    public void ItemsThatSetDifferentMetadataKeepTheFindingAndSaySo()
+    {
+        var task = NewTask(Item("a.pt", ("ModelGuardNoWarn", "MG1002")), Item("./a.pt", ("ModelGuardNoWarn", "MG9002")), Item("b.pt", ("ModelGuard", "false")), Item("b.pt"));
+
+        Assert.False(task.Execute());
+        Assert.Equal("MG9002", Assert.Single(_engine.Errors).Code);
+        Assert.Single(task.ScannedFiles);
+        Assert.Contains(_engine.Messages, m => m.Message!.Contains("'a.pt' is listed by several items whose ModelGuard metadata disagree (ModelGuardNoWarn=MG1002; ModelGuardNoWarn=MG9002)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -257,36 +257,7 @@ public sealed class SafetensorsWriter
     public SparseStream ToSparseStream() => new(Prefix(), DataSize(), _trailing);
 
     /// <summary>A JSON string literal, escaped as serde_json writes it.</summary>
-    public static string Quote(string value)
-    {
-        var text = new StringBuilder("\"");
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': text.Append("\\\""); break;
-                case '\\': text.Append("\\\\"); break;
-                case '\n': text.Append("\\n"); break;
-                case '\r': text.Append("\\r"); break;
-                case '\t': text.Append("\\t"); break;
-                case '\b': text.Append("\\b"); break;
-                case '\f': text.Append("\\f"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        text.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return text.Append('"').ToString();
-    }
+    public static string Quote(string value) => ModelGuard.Engine.Formats.Json.JsonText.AppendQuoted(new StringBuilder(), value).ToString();
 
     private IEnumerable<TensorSpec> Layout()
         => _tensors

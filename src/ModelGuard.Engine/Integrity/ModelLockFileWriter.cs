@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ModelGuard.Engine.Formats.Json;
 
 namespace ModelGuard.Engine.Integrity;
 
@@ -41,32 +42,5 @@ public static class ModelLockFileWriter
     /// <summary>The UTF-8 bytes of <see cref="Write"/>.</summary>
     public static byte[] WriteUtf8(ModelLockFile lockFile) => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Write(lockFile));
 
-    private static void AppendString(StringBuilder text, string value)
-    {
-        text.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': text.Append("\\\""); break;
-                case '\\': text.Append("\\\\"); break;
-                case '\n': text.Append("\\n"); break;
-                case '\r': text.Append("\\r"); break;
-                case '\t': text.Append("\\t"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        text.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        text.Append('"');
-    }
+    private static void AppendString(StringBuilder text, string value) => JsonText.AppendQuoted(text, value);
 }

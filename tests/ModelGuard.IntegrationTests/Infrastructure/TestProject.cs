@@ -27,6 +27,9 @@ public sealed class TestProject
 
     public string ProjectPath => Path.Combine(Directory, Name + ".csproj");
 
+    /// <summary>Keep the SDK's default None items (the usual layout, where every model is also a None item); off by default.</summary>
+    public bool DefaultNoneItems { get; set; }
+
     /// <summary>Writes <paramref name="content"/> to <paramref name="relativePath"/> and adds it as a <paramref name="itemType"/> item.</summary>
     public TestProject AddFile(string itemType, string relativePath, byte[] content, string extraAttributes = "")
     {
@@ -89,8 +92,11 @@ public sealed class TestProject
         project.AppendLine("""<Project Sdk="Microsoft.NET.Sdk">""");
         project.AppendLine("  <PropertyGroup>");
         project.AppendLine("    <TargetFramework>net10.0</TargetFramework>");
-        // Model files are listed explicitly below; the default None glob would add them a second time.
-        project.AppendLine("    <EnableDefaultNoneItems>false</EnableDefaultNoneItems>");
+        // Model files are listed explicitly below; the default None glob would add them a second time (unless a test wants that).
+        if (!DefaultNoneItems)
+        {
+            project.AppendLine("    <EnableDefaultNoneItems>false</EnableDefaultNoneItems>");
+        }
         foreach (var property in _properties)
         {
             project.AppendLine(property);
