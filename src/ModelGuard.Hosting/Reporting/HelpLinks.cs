@@ -32,7 +32,7 @@ internal sealed class HelpLinks
             return Default;
         }
 
-        var probe = linkBase!.Replace(IdPlaceholder, "MG0000");
+        var probe = linkBase!.Replace(IdPlaceholder, RuleIds.DangerousImport);
         if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http" or "file"))
         {
             problem = $"{settingName} '{linkBase}' is not an absolute http(s) or file URI; help links point at {RuleCatalog.HelpLinkBase}";

@@ -17,7 +17,7 @@ internal static class KerasConfigInspector
 
     private const int MaxKeptText = 256;
 
-    private static readonly string[] Watched = { "class_name", "module", "config", "function_type", "registered_name" };
+    private static readonly string[] Watched = { "class_name", "module", "config", "function_type" };
 
     /// <summary>Inspects <paramref name="length"/> bytes of JSON from <paramref name="content"/>.</summary>
     /// <exception cref="JsonReaderException">The configuration is not valid JSON.</exception>
