@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using ModelGuard.Hosting.Configuration;
 
 namespace ModelGuard.Cli;
 
 /// <summary>Parses the arguments of <c>modelguard scan</c>. Options take their value as the next argument or after <c>=</c>.</summary>
 internal static class ScanArguments
 {
-    private static readonly char[] ListSeparators = { ',', ';', ' ', '\t' };
-
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
         "-f", "--format", "-o", "--output", "--allow", "--allow-profile", "--allowlist", "--config", "--no-warn", "--nowarn", "--warnnotaserror",
@@ -113,7 +113,7 @@ internal static class ScanArguments
                     settings.Output = Path.Combine(workingDirectory, value);
                     break;
                 case "--allow":
-                    settings.AllowedGlobals.AddRange(SplitList(value));
+                    settings.AllowedGlobals.AddRange(SplitList(value).Select(entry => new AllowlistEntrySource(entry, "--allow")));
                     break;
                 case "--allow-profile":
                     foreach (var profile in SplitList(value))
@@ -175,7 +175,7 @@ internal static class ScanArguments
         return settings;
     }
 
-    private static IEnumerable<string> SplitList(string value) => value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries);
+    private static IEnumerable<string> SplitList(string value) => FileSettings.SplitList(value);
 
     private static bool TryParseFormat(string value, out ReportFormat format)
     {
@@ -220,7 +220,7 @@ internal static class ScanArguments
     }
 
     /// <summary>An allowlist file: one <c>module.name</c> per line (or several separated by commas or spaces); <c>#</c> starts a comment.</summary>
-    private static bool TryReadAllowlist(string path, List<string> allowed, out string? problem)
+    private static bool TryReadAllowlist(string path, List<AllowlistEntrySource> allowed, out string? problem)
     {
         problem = null;
         string[] lines;
@@ -234,10 +234,12 @@ internal static class ScanArguments
             return false;
         }
 
-        foreach (var line in lines)
+        var fullPath = Path.GetFullPath(path);
+        for (var i = 0; i < lines.Length; i++)
         {
+            var line = lines[i];
             var comment = line.IndexOf('#');
-            allowed.AddRange(SplitList(comment >= 0 ? line.Substring(0, comment) : line));
+            allowed.AddRange(SplitList(comment >= 0 ? line.Substring(0, comment) : line).Select(entry => new AllowlistEntrySource(entry, "--allowlist", fullPath, i + 1)));
         }
 
         return true;

@@ -35,7 +35,7 @@ internal static class ScanCommand
         var targets = FileWalker.Expand(settings.Paths, workingDirectory);
         var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
         var profiles = new AllowProfileSelection(settings.AllowProfiles);
-        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals, profiles, Array.Empty<string>(), maxScanTime);
+        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals.Select(e => e.Entry).ToArray(), profiles, Array.Empty<string>(), maxScanTime);
         using (var progress = showProgress ? new ScanProgress(stderr, targets) : null)
         {
             ScanRun.ScanAll(targets, cache: null, scanStartUtc, progress is null ? null : progress.Scanned);
@@ -46,7 +46,7 @@ internal static class ScanCommand
             string.Join(";", settings.WarningsAsErrors),
             string.Join(";", settings.WarningsNotAsErrors),
             settings.TreatWarningsAsErrors);
-        var reported = ScanRun.Resolve(targets, configuration, resolver, profiles.Problems, path => FileWalker.DisplayPathOf(path, workingDirectory));
+        var reported = ScanRun.Resolve(targets, configuration, resolver, profiles.Problems, path => FileWalker.DisplayPathOf(path, workingDirectory), AllowlistValidation.Check(settings.AllowedGlobals));
 
         var report = settings.Format switch
         {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ModelGuard.Hosting.Configuration;
 
 namespace ModelGuard.Cli;
 
@@ -27,8 +28,8 @@ internal sealed class ScanSettings
 
     public string? Output { get; set; }
 
-    /// <summary>Globals from <c>--allow</c> and the <c>--allowlist</c> files.</summary>
-    public List<string> AllowedGlobals { get; } = new();
+    /// <summary>Globals from <c>--allow</c> and the <c>--allowlist</c> files, with where each was written (checked for MG9006/MG9007).</summary>
+    public List<AllowlistEntrySource> AllowedGlobals { get; } = new();
 
     /// <summary>Allowlist profiles (<c>--allow-profile</c>), like the build's <c>@(ModelGuardAllowProfile)</c>.</summary>
     public List<string> AllowProfiles { get; } = new();

@@ -151,7 +151,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 
         _helpLinks = HelpLinks.Parse(HelpLinkBase, "ModelGuardHelpLinkBase", out var helpLinkProblem);
         var problems = new[] { maxScanTimeProblem, helpLinkProblem }.OfType<string>().Concat(profiles.Problems);
-        var reported = ScanRun.Resolve(targets, configuration, resolver, problems, DisplayPathOf);
+        var reported = ScanRun.Resolve(targets, configuration, resolver, problems, DisplayPathOf, AllowlistValidation.Check(AllowlistSources()));
         var scanned = new ITaskItem[targets.Count];
         for (var i = 0; i < targets.Count; i++)
         {
@@ -174,6 +174,13 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         LogSummary(targets, reported, stopwatch.ElapsedMilliseconds);
         return !Log.HasLoggedErrors;
     }
+
+    /// <summary>The <c>ModelGuardAllowedGlobal</c> items, located in the project file that declares each (MSBuild keeps no line).</summary>
+    private IEnumerable<AllowlistEntrySource> AllowlistSources()
+        => (AllowedGlobals ?? Array.Empty<ITaskItem>()).Select(item => new AllowlistEntrySource(
+            item.ItemSpec,
+            "ModelGuardAllowedGlobal item",
+            item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } project ? project : null));
 
     private ScanCache? LoadCache()
     {

@@ -207,6 +207,27 @@ public sealed class CliTests : IDisposable
         Assert.Contains("cannot be written", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AllowlistEntriesThatDoNothingAreReportedWhereTheyWereWritten()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "models"));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "custom.pkl"), TestPickles.Custom);
+        File.WriteAllText(Path.Combine(_dir, "allowed.txt"), "# our layers\nmypkg.layers.Custom\n\nmypkg.layers.*  # every layer\nbuiltins.exec\n");
+        File.WriteAllText(Path.Combine(_dir, "models", ".editorconfig"), "root = true\n\n[*.pkl]\nmodelguard_allowed_globals = Custom, mypkg.layers.Custom\n");
+
+        var (code, stdout, _) = Run("scan", "models", "--allow", "os.system", "--allowlist", "allowed.txt");
+
+        // The good entries still apply (no MG1002); the others are warnings that do not fail the run.
+        Assert.True(code == 0, stdout);
+        Assert.DoesNotContain("MG1002", stdout, StringComparison.Ordinal);
+        Assert.Contains("ModelGuard : warning MG9007: the allowlist entry 'os.system' (--allow) names a global ModelGuard denies (a file that calls it would run shell commands or start processes); an allowlist entry never allows a denied global, so it stays MG1001 [", stdout, StringComparison.Ordinal);
+        Assert.Contains("allowed.txt(4) : warning MG9006: the allowlist entry 'mypkg.layers.*' (--allowlist) is a pattern", stdout, StringComparison.Ordinal);
+        Assert.Contains("allowed.txt(5) : warning MG9007: the allowlist entry 'builtins.exec' (--allowlist) names a global ModelGuard denies", stdout, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Combine("models", ".editorconfig")}(4) : warning MG9006: the allowlist entry 'Custom' (modelguard_allowed_globals) has no module", stdout, StringComparison.Ordinal);
+        Assert.Equal(4, stdout.Split('\n').Count(l => l.Contains(" : warning MG900", StringComparison.Ordinal)));
+        Assert.Equal(1, Run("scan", "models", "--allow", "os.system", "--fail-on", "warning").Code);
+    }
+
     private void WriteEvilAndGood()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "models"));

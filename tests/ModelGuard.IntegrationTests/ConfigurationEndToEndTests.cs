@@ -94,11 +94,12 @@ public sealed class ConfigurationEndToEndTests
         var project = _fixture.CreateProject("allowlist")
             .AddItem("""<ModelGuardAllowedGlobal Include="mypkg.layers.Custom" />""")
             .AddItem("""<ModelGuardAllowedGlobal Include="os.system" />""")
+            .AddItem("""<ModelGuardAllowedGlobal Include="mypkg.layers.*" />""")
             .SetProperty("ModelGuardErrorLog", "reports/modelguard.sarif")
             .AddFile("None", "custom.pkl", TestPickles.Custom)
             .AddFile("None", "evil.pkl", TestPickles.Evil)
             .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious())
-            .WriteFile("keyed/.editorconfig", "[*.pkl]\nmodelguard_allowed_globals = other.Thing\n")
+            .WriteFile("keyed/.editorconfig", "[*.pkl]\nmodelguard_allowed_globals = other.Thing Thing\n")
             .AddFile("None", "keyed/thing.pkl", OtherThingPickle)
             .AddFile("None", "thing.pkl", OtherThingPickle);
 
@@ -110,6 +111,12 @@ public sealed class ConfigurationEndToEndTests
         AssertContains(build, "evil.pkl : error MG1001:");
         AssertContains(build, "models/evil.pt : error MG1001:");
         Assert.Matches(new Regex(@"^\s*thing\.pkl : error MG1002:.*other\.Thing", RegexOptions.Multiline), build.Output);
+
+        // Entries that do nothing are reported where they were written; the denied global stays MG1001 (above).
+        var projectFile = Path.GetFileName(project.ProjectPath);
+        AssertContains(build, $"{projectFile} : warning MG9007: the allowlist entry 'os.system' (ModelGuardAllowedGlobal item) names a global ModelGuard denies");
+        AssertContains(build, $"{projectFile} : warning MG9006: the allowlist entry 'mypkg.layers.*' (ModelGuardAllowedGlobal item) is a pattern");
+        AssertContains(build, "keyed/.editorconfig(2) : warning MG9006: the allowlist entry 'Thing' (modelguard_allowed_globals) has no module");
 
         var sarif = ReadSarif(project, Path.Combine("reports", "modelguard.sarif"));
         Assert.Contains(sarif.Results, r => r.RuleId == "MG1001" && r.Level == "error" && r.Uri!.EndsWith("/evil.pkl", StringComparison.Ordinal));

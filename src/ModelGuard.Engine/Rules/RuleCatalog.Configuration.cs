@@ -56,6 +56,41 @@ public static partial class RuleCatalog
         Cause = "The path in ModelGuardErrorLog cannot be written.",
     };
 
+    /// <summary>MG9006.</summary>
+    public static readonly RuleDescriptor AllowlistEntryNeverMatches = new(
+        RuleIds.AllowlistEntryNeverMatches,
+        "Allowlist entry can never match a pickled global",
+        RuleCategories.Configuration,
+        RuleSeverity.Warning,
+        "Your own allowlist entries (<ModelGuardAllowedGlobal Include=\"...\" /> items, modelguard_allowed_globals in .editorconfig files "
+        + "and global configs, the command line's --allow and --allowlist) are compared with the module.name a pickle imports, exactly and "
+        + "case-sensitively. An entry with a wildcard (mypkg.layers.*), without a module (Custom) or with characters a Python name cannot have "
+        + "(mypkg.layers:Custom, mypkg/layers.Custom) can never be equal to one, so it allows nothing and the files it was meant for stay "
+        + "MG1002. ModelGuard has no module-wide entries on purpose: a pattern would also allow whatever a crafted file names in that module.",
+        "List each class or function the files import as module.name, as the MG1002 message names it (mypkg.layers.Custom), one entry each.",
+        "models/.editorconfig(4) : warning MG9006: the allowlist entry 'mypkg.layers.*' (modelguard_allowed_globals) is a pattern, but entries are exact module.name pairs: list each class the files import")
+    {
+        Cause = "An allowlist entry is a wildcard, has no module or is not a dotted Python name, so it can never match a global a pickle imports.",
+    };
+
+    /// <summary>MG9007.</summary>
+    public static readonly RuleDescriptor AllowlistEntryDenied = new(
+        RuleIds.AllowlistEntryDenied,
+        "Allowlist entry names a global ModelGuard denies",
+        RuleCategories.Configuration,
+        RuleSeverity.Warning,
+        "Allowlist entries and profiles only extend the list of globals known to be safe; they never allow a global that runs code, starts "
+        + "processes, touches files or the network or loads another payload (builtins.exec, os.system, pickle.loads, anything in a denied "
+        + "module). A file that imports such a global stays MG1001 whatever the allowlist says. The entry is reported so that nobody "
+        + "believes the file was allowed: the global stays denied.",
+        "Remove the entry. If a model you trust really imports the global, the model runs that code when it is loaded: re-export it "
+        + "without the object that reduces to the global (for example as safetensors), or suppress MG1001 for that one file after review "
+        + "(ModelGuardNoWarn).",
+        "MyApp.csproj : warning MG9007: the allowlist entry 'os.system' (ModelGuardAllowedGlobal item) names a global ModelGuard denies (a file that calls it would run shell commands or start processes); an allowlist entry never allows a denied global, so it stays MG1001")
+    {
+        Cause = "An allowlist entry names a global on ModelGuard's denylist, which no entry can allow.",
+    };
+
     /// <summary>The first release; rules with this <see cref="RuleDescriptor.ShippedIn"/> are listed in AnalyzerReleases.Shipped.md.</summary>
     private const string FirstRelease = "0.1.0";
 

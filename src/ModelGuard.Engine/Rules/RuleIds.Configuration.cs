@@ -11,4 +11,10 @@ public static partial class RuleIds
 
     /// <summary>The SARIF log requested with ModelGuardErrorLog cannot be written.</summary>
     public const string ErrorLogNotWritten = "MG9005";
+
+    /// <summary>An allowlist entry of the user's can never match a global a pickle imports (a wildcard, no module, not a Python name).</summary>
+    public const string AllowlistEntryNeverMatches = "MG9006";
+
+    /// <summary>An allowlist entry of the user's names a global the denylist covers, which stays denied.</summary>
+    public const string AllowlistEntryDenied = "MG9007";
 }

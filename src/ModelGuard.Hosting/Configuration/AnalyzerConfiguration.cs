@@ -6,7 +6,7 @@ using ModelGuard.Engine.Rules;
 
 namespace ModelGuard.Hosting.Configuration;
 
-/// <summary>A problem in the configuration itself (MG9003, MG9004), located in a configuration file when it is known.</summary>
+/// <summary>A problem in the configuration itself (MG9003, MG9004, MG9006, MG9007), located in a configuration file when it is known.</summary>
 internal sealed class ConfigProblem
 {
     public ConfigProblem(RuleDescriptor rule, string? filePath, int line, string message)
@@ -97,6 +97,7 @@ internal sealed class AnalyzerConfiguration
             }
 
             problems.AddRange(FindInvalidSeverities(text, path));
+            problems.AddRange(AllowlistValidation.Check(AllowlistValidation.FindInConfigFile(text, path)));
             configs.Add(parsed);
             read.Add(path);
         }
@@ -201,37 +202,15 @@ internal sealed class AnalyzerConfiguration
     /// </summary>
     internal static IEnumerable<ConfigProblem> FindInvalidSeverities(string text, string path)
     {
-        var lines = text.Replace("\r\n", "\n").Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var setting in ConfigFileLines.Settings(text))
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line[0] is '#' or ';' or '[')
-            {
-                continue;
-            }
-
-            var separator = line.IndexOfAny(new[] { '=', ':' });
-            if (separator <= 0)
-            {
-                continue;
-            }
-
-            var key = line.Substring(0, separator).Trim();
-            var value = line.Substring(separator + 1);
-            var comment = value.IndexOfAny(new[] { '#', ';' });
-            if (comment >= 0)
-            {
-                value = value.Substring(0, comment);
-            }
-
-            value = value.Trim();
-            if (IsModelGuardSeverityKey(key) && !SeverityResolver.TryParseSeverity(value, out _))
+            if (IsModelGuardSeverityKey(setting.Key) && !SeverityResolver.TryParseSeverity(setting.Value, out _))
             {
                 yield return new ConfigProblem(
                     RuleCatalog.InvalidSeverityConfiguration,
                     path,
-                    i + 1,
-                    $"'{key} = {value}' is not a severity (error, warning, suggestion, silent, refactoring, none or default); the setting is ignored, as the compiler ignores it");
+                    setting.Line,
+                    $"'{setting.Key} = {setting.Value}' is not a severity (error, warning, suggestion, silent, refactoring, none or default); the setting is ignored, as the compiler ignores it");
             }
         }
     }

@@ -71,13 +71,17 @@ internal sealed class FileSettings
     /// <summary>The globals <c>modelguard_allowed_globals</c> allows for this file (comma or space separated; <c>;</c> and <c>#</c> start a comment in .editorconfig).</summary>
     public IReadOnlyList<string> AllowedGlobals
         => TryGetOption(AllowedGlobalsKey, out var value)
-            ? value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray()
+            ? SplitList(value)
             : Array.Empty<string>();
+
+    /// <summary>The entries of a list setting (comma, semicolon or space separated).</summary>
+    public static IReadOnlyList<string> SplitList(string value)
+        => value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
 
     /// <summary>The allowlist profiles <c>modelguard_allow_profiles</c> names for this file, as written (comma or space separated).</summary>
     public IReadOnlyList<string> AllowProfiles
         => TryGetOption(AllowProfilesKey, out var value)
-            ? value.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray()
+            ? SplitList(value)
             : Array.Empty<string>();
 
     /// <summary>

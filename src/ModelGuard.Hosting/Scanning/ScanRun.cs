@@ -184,9 +184,10 @@ internal static class ScanRun
 
     /// <summary>
     /// Every finding with the level configuration gives it: <paramref name="problems"/> (the caller's own, MG9004 and the like),
-    /// the configuration's problems, then each target's findings in target order.
+    /// the configuration's problems, <paramref name="inputProblems"/> (the caller's inputs located in a file or an option: allowlist
+    /// entries, <see cref="AllowlistValidation"/>), then each target's findings in target order.
     /// </summary>
-    public static List<ReportedFinding> Resolve(IReadOnlyList<ScanTarget> targets, ResolvedConfiguration configuration, SeverityResolver resolver, IEnumerable<string> problems, Func<string, string> displayPathOf)
+    public static List<ReportedFinding> Resolve(IReadOnlyList<ScanTarget> targets, ResolvedConfiguration configuration, SeverityResolver resolver, IEnumerable<string> problems, Func<string, string> displayPathOf, IEnumerable<ConfigProblem>? inputProblems = null)
     {
         var reported = new List<ReportedFinding>();
         foreach (var problem in problems)
@@ -195,7 +196,7 @@ internal static class ScanRun
             reported.Add(new ReportedFinding(rule, null, null, 0, null, null, problem, resolver.Resolve(rule, configuration.ProjectSettings)));
         }
 
-        foreach (var problem in configuration.Problems)
+        foreach (var problem in configuration.Problems.Concat(inputProblems ?? Array.Empty<ConfigProblem>()))
         {
             var display = problem.FilePath is null ? null : displayPathOf(problem.FilePath);
             reported.Add(new ReportedFinding(problem.Rule, problem.FilePath, display, problem.Line, null, null, problem.Message, resolver.Resolve(problem.Rule, configuration.ProjectSettings)));
