@@ -50,12 +50,12 @@ internal static class ScanCommand
 
         var report = settings.Format switch
         {
-            ReportFormat.Json => JsonReportWriter.Render(reported, targets.Count, EngineInfo.Version, helpLinks),
+            ReportFormat.Json => JsonReportWriter.Render(reported, targets.Count, targets.Count(ScanSummary.IsModel), EngineInfo.Version, helpLinks),
             ReportFormat.Sarif => SarifLogWriter.Render(reported, EngineInfo.Version, helpLinks),
             ReportFormat.GitHub => GitHubAnnotations.Render(reported, helpLinks),
             _ => TextReport.Render(reported, helpLinks),
         };
-        var summary = Summary(targets, reported, stopwatch.ElapsedMilliseconds);
+        var summary = ScanSummary.Render(targets, reported, stopwatch.ElapsedMilliseconds, withCache: false);
         if (settings.Format == ReportFormat.Text && settings.Output is null && !settings.Quiet)
         {
             report += summary + "\n";
@@ -106,20 +106,5 @@ internal static class ScanCommand
             stderr.WriteLine($"modelguard: the report '{output}' cannot be written ({ex.Message})");
             return false;
         }
-    }
-
-    private static string Summary(List<ScanTarget> targets, List<ReportedFinding> reported, long elapsedMs)
-    {
-        int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
-        return string.Format(
-            CultureInfo.InvariantCulture,
-            "ModelGuard: scanned {0} file(s) ({1:N0} bytes): {2} error(s), {3} warning(s), {4} message(s), {5} hidden or suppressed in {6} ms",
-            targets.Count,
-            targets.Sum(t => Math.Max(t.Length, 0)),
-            Count(ReportLevel.Error),
-            Count(ReportLevel.Warning),
-            Count(ReportLevel.Info),
-            Count(ReportLevel.Hidden) + Count(ReportLevel.Suppressed),
-            elapsedMs);
     }
 }

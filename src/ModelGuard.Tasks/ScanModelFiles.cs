@@ -299,29 +299,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     }
 
     private void LogSummary(List<ScanTarget> targets, List<ReportedFinding> reported, long elapsedMs)
-    {
-        int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
-        long bytes = 0;
-        foreach (var target in targets)
-        {
-            bytes += Math.Max(target.Length, 0);
-        }
-
-        var fromCache = targets.Count(t => t.FromCache);
-        Log.LogMessage(
-            MessageImportance.Normal,
-            string.Format(
-                CultureInfo.InvariantCulture,
-                "ModelGuard: scanned {0} file(s) ({1:N0} bytes, {2} from cache): {3} error(s), {4} warning(s), {5} message(s), {6} hidden or suppressed in {7} ms",
-                targets.Count,
-                bytes,
-                fromCache,
-                Count(ReportLevel.Error),
-                Count(ReportLevel.Warning),
-                Count(ReportLevel.Info),
-                Count(ReportLevel.Hidden) + Count(ReportLevel.Suppressed),
-                elapsedMs));
-    }
+        => Log.LogMessage(MessageImportance.Normal, ScanSummary.Render(targets, reported, elapsedMs, withCache: true));
 
     /// <summary>
     /// Merges the items that name the same file and applies their ModelGuard metadata. The SDK lists a project's files as

@@ -234,7 +234,7 @@ internal sealed partial class Checks
         var cold = Stopwatch.StartNew();
         Scenarios.RunTask(Scenarios.NewTask(engine, dir, models), engine);
         cold.Stop();
-        var summary = engine.Messages.LastOrDefault(m => m.StartsWith("ModelGuard: scanned", StringComparison.Ordinal)) ?? "(no summary)";
+        var summary = engine.Messages.LastOrDefault(m => m.StartsWith("ModelGuard: ", StringComparison.Ordinal) && m.Contains(" file(s) looked at (", StringComparison.Ordinal)) ?? "(no summary)";
         Raw($"e task cold (cache empty): {cold.Elapsed.TotalMilliseconds:F0} ms; {summary}");
 
         var samples = new List<double>();
@@ -246,7 +246,7 @@ internal sealed partial class Checks
             samples.Add(watch.Elapsed.TotalMilliseconds);
         }
 
-        summary = engine.Messages.LastOrDefault(m => m.StartsWith("ModelGuard: scanned", StringComparison.Ordinal)) ?? "(no summary)";
+        summary = engine.Messages.LastOrDefault(m => m.StartsWith("ModelGuard: ", StringComparison.Ordinal) && m.Contains(" file(s) looked at (", StringComparison.Ordinal)) ?? "(no summary)";
         var fromCache = summary.Contains($"{models.Count} from cache", StringComparison.Ordinal);
         var median = Timing.Median(samples);
         Raw($"e task warm ({samples.Count} runs): median {median:F1} ms, min {samples.Min():F1} ms, max {samples.Max():F1} ms; {summary}");

@@ -46,10 +46,10 @@ internal sealed class NoOpBuildCheck
         }
 
         var check = Dotnet(with, "build", "--no-restore", "-v:n");
-        var summary = check.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("ModelGuard: scanned", StringComparison.Ordinal)) ?? "(no ModelGuard summary in the build output)";
+        var summary = check.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("ModelGuard: ", StringComparison.Ordinal) && l.Contains(" file(s) looked at (", StringComparison.Ordinal)) ?? "(no ModelGuard summary in the build output)";
         _log("build with ModelGuard, -v:n: " + summary);
-        // "scanned N file(s) (B bytes, C from cache)": every file (the models and the project's other None items) from the cache.
-        var match = System.Text.RegularExpressions.Regex.Match(summary, @"scanned (\d+) file\(s\) \([\d,]+ bytes, (\d+) from cache\)");
+        // "M model(s) in N file(s) looked at (B bytes, C from cache)": every file (the models and the project's other None items) from the cache.
+        var match = System.Text.RegularExpressions.Regex.Match(summary, @"in (\d+) file\(s\) looked at \([\d,]+ bytes, (\d+) from cache\)");
         var cached = match.Success && match.Groups[1].Value == match.Groups[2].Value && int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= _models.Count;
 
         var times = Timing.Interleaved(

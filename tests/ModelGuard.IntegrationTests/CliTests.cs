@@ -69,7 +69,7 @@ public sealed class CliTests : IDisposable
         var (code, stdout, stderr) = Run("scan", ".", "--format", "text");
 
         Assert.True(code == 0, stdout + stderr);
-        Assert.Contains("ModelGuard: scanned 2 file(s) (", stdout, StringComparison.Ordinal);
+        Assert.Contains("ModelGuard: 1 model(s) in 2 file(s) looked at (", stdout, StringComparison.Ordinal);
         Assert.Contains(": 0 error(s), 0 warning(s)", stdout, StringComparison.Ordinal);
         Assert.Empty(stderr); // Not a terminal: no progress.
     }
@@ -102,12 +102,13 @@ public sealed class CliTests : IDisposable
 
         (code, var json, var stderr) = Run("scan", "models", "--format", "json");
         Assert.Equal(1, code);
-        Assert.Contains("ModelGuard: scanned 2 file(s)", stderr, StringComparison.Ordinal);
+        Assert.Contains("ModelGuard: 2 model(s) in 2 file(s) looked at", stderr, StringComparison.Ordinal);
         using (var document = JsonDocument.Parse(json))
         {
             var root = document.RootElement;
             Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
             Assert.Equal(2, root.GetProperty("summary").GetProperty("files").GetInt32());
+            Assert.Equal(2, root.GetProperty("summary").GetProperty("models").GetInt32());
             var finding = Assert.Single(root.GetProperty("findings").EnumerateArray().ToList());
             Assert.Equal(Path.Combine("models", "evil.pt"), finding.GetProperty("file").GetString());
             Assert.Equal(Path.Combine(_dir, "models", "evil.pt"), finding.GetProperty("fullPath").GetString());

@@ -57,7 +57,7 @@ public sealed class ConfigurationEndToEndTests
         AssertShownAsMessage(build, "bulk/custom.pickle", "MG1002");
         AssertDoesNotContain(build, "error MG1003");
         AssertDoesNotContain(build, "warning MG1003");
-        AssertContains(build, "ModelGuard: scanned 6 file(s)");
+        AssertContains(build, " in 6 file(s) looked at");
         AssertContains(build, ": 0 error(s), 2 warning(s), 2 message(s), 2 hidden or suppressed");
 
         var sarif = ReadSarif(project, "modelguard.sarif");
@@ -218,6 +218,6 @@ public sealed class ConfigurationEndToEndTests
         AssertContains(build, "data/evil.pkl : error MG1001:");
         AssertNoLineMentions(build, "fixtures/evil.pkl :");
         AssertNoLineMentions(build, "other/evil.pkl :");
-        AssertContains(build, "ModelGuard: scanned 2 file(s)");
+        AssertContains(build, " in 2 file(s) looked at");
     }
 }

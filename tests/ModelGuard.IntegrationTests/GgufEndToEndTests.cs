@@ -67,6 +67,6 @@ public sealed class GgufEndToEndTests
         Assert.True(build.ExitCode == 0, "The build should succeed. " + build.Describe());
         AssertDoesNotContain(build, " MG6");
         AssertDoesNotContain(build, " MG3");
-        AssertContains(build, $"ModelGuard: scanned {files.Count + 1} file(s)");
+        AssertContains(build, $" in {files.Count + 1} file(s) looked at");
     }
 }

@@ -47,6 +47,6 @@ public sealed class ItemTypesEndToEndTests
         AssertContains(build, "fetched.pt : error MG1001:");
         AssertContains(build, "models/added-type.pt : error MG1001:");
         AssertDoesNotContain(build, "other-type.pt");
-        AssertContains(build, "ModelGuard: scanned 6 file(s) (");
+        AssertContains(build, " in 6 file(s) looked at (");
     }
 }

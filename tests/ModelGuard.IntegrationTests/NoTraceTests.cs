@@ -58,7 +58,7 @@ public sealed class NoTraceTests : IDisposable
         Assert.True(scan.ExitCode == 1, scan.Describe());
         Assert.Contains(" error MG1001:", scan.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("MG9001", scan.Output, StringComparison.Ordinal);
-        Assert.Contains($"ModelGuard: scanned {before.Count} file(s)", scan.Output, StringComparison.Ordinal);
+        Assert.Contains($" in {before.Count} file(s) looked at", scan.Output, StringComparison.Ordinal);
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
         var after = Directory.EnumerateFiles(models, "*", SearchOption.AllDirectories).ToHashSet(StringComparer.Ordinal);

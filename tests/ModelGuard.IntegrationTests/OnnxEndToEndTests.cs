@@ -33,7 +33,7 @@ public sealed class OnnxEndToEndTests
 
         Assert.True(build.ExitCode == 0, "The build should succeed. " + build.Describe());
         AssertDoesNotContain(build, " MG");
-        AssertContains(build, $"ModelGuard: scanned {files} file(s)");
+        AssertContains(build, $" in {files} file(s) looked at");
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class RealArtifactEndToEndTests
 
         Assert.True(build.ExitCode == 0, "The build should succeed. " + build.Describe());
         AssertDoesNotContain(build, " MG1");
-        AssertContains(build, "ModelGuard: scanned 11 file(s) (");
+        AssertContains(build, " in 11 file(s) looked at (");
         AssertContains(build, "0 error(s), 0 warning(s)");
     }
 

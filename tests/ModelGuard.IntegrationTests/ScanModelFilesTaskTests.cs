@@ -32,7 +32,7 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Assert.Equal("MG9002", error.Code);
         Assert.Equal("models/missing.pt", error.File);
         Assert.Equal("https://github.com/modelguard/modelguard/blob/main/docs/rules/MG9002.md", error.HelpLink);
-        Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("ModelGuard: scanned 1 file(s) (0 bytes, 0 from cache): 1 error(s), 0 warning(s), 0 message(s), 0 hidden or suppressed in ", StringComparison.Ordinal));
+        Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("ModelGuard: 0 model(s) in 1 file(s) looked at (0 bytes, 0 from cache): 1 error(s), 0 warning(s), 0 message(s), 0 hidden or suppressed in ", StringComparison.Ordinal));
     }
 
     [Fact]

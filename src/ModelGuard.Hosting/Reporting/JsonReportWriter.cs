@@ -12,7 +12,7 @@ internal static class JsonReportWriter
 {
     public const int SchemaVersion = 1;
 
-    public static string Render(IReadOnlyList<ReportedFinding> findings, int filesScanned, string toolVersion, HelpLinks helpLinks)
+    public static string Render(IReadOnlyList<ReportedFinding> findings, int filesScanned, int models, string toolVersion, HelpLinks helpLinks)
     {
         int Count(ReportLevel level) => findings.Count(f => f.Decision.Level == level);
         var json = new JsonWriter();
@@ -21,6 +21,7 @@ internal static class JsonReportWriter
             .Name("tool").BeginObject().Property("name", "ModelGuard").Property("version", toolVersion).EndObject()
             .Name("summary").BeginObject()
             .Property("files", filesScanned)
+            .Property("models", models)
             .Property("errors", Count(ReportLevel.Error))
             .Property("warnings", Count(ReportLevel.Warning))
             .Property("notes", Count(ReportLevel.Info))
