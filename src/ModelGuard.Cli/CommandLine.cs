@@ -25,6 +25,7 @@ internal static class CommandLine
         + "Options:\n"
         + "  -f, --format <text|json|sarif|github>  report format (default text); github prints workflow commands (annotations)\n"
         + "  -o, --output <file>                    write the report to a file instead of standard output\n"
+        + "  --sarif-root <dir>                     SARIF URIs relative to this folder (default: the enclosing git repository)\n"
         + "  --allow <module.name>[,...]            allow your own pickled globals (MG1002); never allows what MG1001 denies\n"
         + "  --allow-profile <name>[,...]           allow the classes an ecosystem's checkpoints pickle (profiles: " + string.Join(", ", ModelGuard.Engine.Policy.AllowProfiles.Names) + ")\n"
         + "  --allowlist <file>                     read globals to allow from a file, one per line, # comments\n"

@@ -12,7 +12,7 @@ internal static class ScanArguments
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
         "-f", "--format", "-o", "--output", "--allow", "--allow-profile", "--allowlist", "--config", "--no-warn", "--nowarn", "--warnnotaserror",
-        "--max-scan-time", "--help-link-base", "--fail-on",
+        "--max-scan-time", "--help-link-base", "--fail-on", "--sarif-root",
     };
 
     /// <summary>The settings, or null with <paramref name="problem"/> saying what is wrong (a usage error).</summary>
@@ -134,6 +134,9 @@ internal static class ScanArguments
                         return null;
                     }
 
+                    break;
+                case "--sarif-root":
+                    settings.SarifRoot = Path.GetFullPath(Path.Combine(workingDirectory, value));
                     break;
                 case "--config":
                     settings.ConfigFiles.Add(Path.GetFullPath(Path.Combine(workingDirectory, value)));

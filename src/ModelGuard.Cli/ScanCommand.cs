@@ -33,6 +33,14 @@ internal static class ScanCommand
         }
 
         var targets = FileWalker.Expand(settings.Paths, workingDirectory);
+
+        // The report is never scanned, also when it is written into a folder being scanned (by an earlier run, or this one).
+        if (settings.Output is { } output)
+        {
+            var reportPath = Path.GetFullPath(output);
+            targets.RemoveAll(t => t.InvalidPath is null && ScanRun.PathComparer.Equals(t.FullPath, reportPath));
+        }
+
         var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
         var profiles = new AllowProfileSelection(settings.AllowProfiles);
         ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals.Select(e => e.Entry).ToArray(), profiles, Array.Empty<string>(), maxScanTime);
@@ -51,7 +59,7 @@ internal static class ScanCommand
         var report = settings.Format switch
         {
             ReportFormat.Json => JsonReportWriter.Render(reported, targets.Count, targets.Count(ScanSummary.IsModel), EngineInfo.Version, helpLinks),
-            ReportFormat.Sarif => SarifLogWriter.Render(reported, EngineInfo.Version, helpLinks),
+            ReportFormat.Sarif => SarifLogWriter.Render(reported, SarifRun.ForScan(targets, EngineInfo.Version, helpLinks, settings.SarifRoot, workingDirectory, "modelguard/", scanStartUtc)),
             ReportFormat.GitHub => GitHubAnnotations.Render(reported, helpLinks),
             _ => TextReport.Render(reported, helpLinks),
         };

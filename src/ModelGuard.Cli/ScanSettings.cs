@@ -28,6 +28,9 @@ internal sealed class ScanSettings
 
     public string? Output { get; set; }
 
+    /// <summary>Where the SARIF report's relative URIs start (<c>--sarif-root</c>); null for the repository around the working directory.</summary>
+    public string? SarifRoot { get; set; }
+
     /// <summary>Globals from <c>--allow</c> and the <c>--allowlist</c> files, with where each was written (checked for MG9006/MG9007).</summary>
     public List<AllowlistEntrySource> AllowedGlobals { get; } = new();
 

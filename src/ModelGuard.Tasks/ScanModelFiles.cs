@@ -82,6 +82,12 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     public string? ErrorLog { get; set; }
 
     /// <summary>
+    /// The folder the SARIF log's relative URIs start from (<c>$(ModelGuardSarifRoot)</c>); empty for the repository that holds the
+    /// project (the nearest folder with <c>.git</c>), or the project's folder outside a repository.
+    /// </summary>
+    public string? SarifRoot { get; set; }
+
+    /// <summary>
     /// Seconds one file may take to scan (<c>$(ModelGuardMaxScanTime)</c>); empty for the default (60), 0 for no limit. A file that
     /// takes longer is reported (MG3021), never passed.
     /// </summary>
@@ -131,7 +137,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         var scanStartUtc = DateTime.UtcNow;
         var resolver = new SeverityResolver(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors);
         var items = new List<ITaskItem>();
-        var targets = SelectTargets(Files ?? Array.Empty<ITaskItem>(), items);
+        var targets = SelectTargets(WithoutOwnLog(Files ?? Array.Empty<ITaskItem>()), items);
         var cache = LoadCache();
         var configuration = ScanRun.LoadConfiguration(
             (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath),
@@ -167,7 +173,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
 
         if (!string.IsNullOrWhiteSpace(ErrorLog))
         {
-            WriteErrorLog(reported, resolver);
+            WriteErrorLog(reported, resolver, targets, scanStartUtc);
         }
 
         ScannedFiles = scanned;
@@ -259,11 +265,47 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         }
     }
 
-    private void WriteErrorLog(List<ReportedFinding> reported, SeverityResolver resolver)
+    /// <summary>
+    /// The candidates without the SARIF log this task writes: in the project folder the SDK lists it as a None item, and the next
+    /// build would scan its own report.
+    /// </summary>
+    private ITaskItem[] WithoutOwnLog(ITaskItem[] files)
+    {
+        if (string.IsNullOrWhiteSpace(ErrorLog))
+        {
+            return files;
+        }
+
+        string log;
+        try
+        {
+            log = ResolvePath(ErrorLog!);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return files; // Reported as MG9005 when the log is written.
+        }
+
+        return files.Where(item =>
+        {
+            try
+            {
+                return item is null || !PathComparer.Equals(ResolveFullPath(item), log);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or InvalidOperationException)
+            {
+                return true;
+            }
+        }).ToArray();
+    }
+
+    private void WriteErrorLog(List<ReportedFinding> reported, SeverityResolver resolver, List<ScanTarget> targets, DateTime scanStartUtc)
     {
         try
         {
-            SarifLogWriter.Write(ResolvePath(ErrorLog!), reported, EngineInfo.Version, _helpLinks);
+            var projectName = Path.GetFileNameWithoutExtension(BuildEngine?.ProjectFileOfTaskNode ?? string.Empty);
+            var run = SarifRun.ForScan(targets, EngineInfo.Version, _helpLinks, SarifRoot, ProjectDirectory, $"modelguard/{(projectName.Length > 0 ? projectName : "project")}/", scanStartUtc);
+            SarifLogWriter.Write(ResolvePath(ErrorLog!), reported, run);
         }
 #pragma warning disable CA1031 // Whatever stops the log from being written is MG9005, never a crashed build.
         catch (Exception ex)
