@@ -229,6 +229,39 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, Run("scan", "models", "--allow", "os.system", "--fail-on", "warning").Code);
     }
 
+    [Fact]
+    public void SarifReportIsRelativeToTheRepositoryAndIsNeverScannedItself()
+    {
+        WriteEvilAndGood();
+        Directory.CreateDirectory(Path.Combine(_dir, ".git"));
+        var report = Path.Combine("models", "modelguard.sarif");
+
+        // Written into the folder it scans, twice: the second run must not look at the first run's report.
+        Assert.Equal(1, Run("scan", "models", "--format", "sarif", "--output", report).Code);
+        var (code, _, stderr) = Run("scan", "models", "--format", "sarif", "--output", report);
+        Assert.Equal(1, code);
+        Assert.Contains("ModelGuard: 2 model(s) in 2 file(s) looked at", stderr, StringComparison.Ordinal);
+
+        var json = File.ReadAllText(Path.Combine(_dir, report));
+        Assert.Empty(SarifSchema.Validate(json));
+        using (var document = JsonDocument.Parse(json))
+        {
+            var run = document.RootElement.GetProperty("runs")[0];
+            Assert.Equal(new Uri(_dir + "/").AbsoluteUri, run.GetProperty("originalUriBaseIds").GetProperty("SRCROOT").GetProperty("uri").GetString());
+            var location = run.GetProperty("results")[0].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation");
+            Assert.Equal("models/evil.pt", location.GetProperty("uri").GetString());
+            Assert.Equal(2, run.GetProperty("artifacts").EnumerateArray().Count(a => a.TryGetProperty("roles", out _)));
+        }
+
+        // An explicit root: URIs relative to it.
+        Run("scan", "models", "--format", "sarif", "--output", report, "--sarif-root", "models");
+        using (var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, report))))
+        {
+            var location = document.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation");
+            Assert.Equal("evil.pt", location.GetProperty("uri").GetString());
+        }
+    }
+
     private void WriteEvilAndGood()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "models"));

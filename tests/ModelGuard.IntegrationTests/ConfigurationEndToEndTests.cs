@@ -125,6 +125,18 @@ public sealed class ConfigurationEndToEndTests
         Assert.EndsWith("data.pkl", member.ArchiveMember, StringComparison.Ordinal);
         Assert.NotNull(member.ByteOffset);
         Assert.DoesNotContain(sarif.Results, r => r.RuleId == "MG1002" && r.Uri!.EndsWith("/custom.pkl", StringComparison.Ordinal));
+
+        // For code scanning: outside a repository the project folder is the root of relative URIs.
+        Assert.Equal("models/evil.pt", member.RelativeUri);
+        Assert.Equal("modelguard/Consumer/", sarif.AutomationId);
+
+        // The log is in the project folder, where the SDK lists it as a None item (here an explicit one, which the test projects
+        // use instead of the default items): the next build must not scan it.
+        project.AddItem("""<None Include="reports/**" />""");
+        var second = await project.BuildAsync();
+        Assert.True(second.ExitCode != 0, second.Describe());
+        AssertNoLineMentions(second, "modelguard.sarif");
+        Assert.DoesNotContain(ReadSarif(project, Path.Combine("reports", "modelguard.sarif")).Results, r => r.Uri!.EndsWith(".sarif", StringComparison.Ordinal));
     }
 
     [Fact]

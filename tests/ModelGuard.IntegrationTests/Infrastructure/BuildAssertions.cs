@@ -18,14 +18,24 @@ public static class BuildAssertions
         Assert.True(errors.Count == 0, "The SARIF log is not schema-valid:\n" + string.Join("\n", errors) + "\n" + json);
 
         using var document = JsonDocument.Parse(json);
-        var results = document.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().Select(r =>
+        var run = document.RootElement.GetProperty("runs")[0];
+        var results = run.GetProperty("results").EnumerateArray().Select(r =>
         {
-            string? uri = null, member = null, parent = null;
+            string? uri = null, member = null, parent = null, relativeUri = null;
             long? offset = null;
             if (r.TryGetProperty("locations", out var locations))
             {
                 var location = locations[0];
-                uri = location.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString();
+                var artifact = location.GetProperty("physicalLocation").GetProperty("artifactLocation");
+                uri = artifact.GetProperty("uri").GetString();
+                if (artifact.TryGetProperty("uriBaseId", out var baseId))
+                {
+                    // As a SARIF consumer resolves it: the run's originalUriBaseIds give the base of a relative URI.
+                    relativeUri = uri;
+                    var root = run.GetProperty("originalUriBaseIds").GetProperty(baseId.GetString()!).GetProperty("uri").GetString();
+                    uri = new Uri(new Uri(root!), uri).AbsoluteUri;
+                }
+
                 parent = Path.GetFileName(Path.GetDirectoryName(new Uri(uri!).LocalPath));
                 if (location.TryGetProperty("properties", out var properties))
                 {
@@ -34,9 +44,10 @@ public static class BuildAssertions
                 }
             }
 
-            return new SarifResult(r.GetProperty("ruleId").GetString()!, r.GetProperty("level").GetString()!, uri, parent, member, offset, r.TryGetProperty("suppressions", out _));
+            return new SarifResult(r.GetProperty("ruleId").GetString()!, r.GetProperty("level").GetString()!, uri, parent, member, offset, r.TryGetProperty("suppressions", out _), relativeUri);
         }).ToList();
-        return new SarifFile(results);
+        var automationId = run.TryGetProperty("automationDetails", out var automation) ? automation.GetProperty("id").GetString() : null;
+        return new SarifFile(results, automationId);
     }
 
     public static void AssertShownAsMessage(ProcessResult build, string file, string code)
@@ -59,7 +70,9 @@ public static class BuildAssertions
 }
 
 /// <summary>One SARIF result, flattened for assertions.</summary>
-public sealed record SarifResult(string RuleId, string Level, string? Uri, string? Parent, string? ArchiveMember, long? ByteOffset, bool Suppressed);
+/// <param name="Uri">The absolute URI (a relative one resolved against <c>originalUriBaseIds</c>).</param>
+/// <param name="RelativeUri">The URI as written when it is relative to a <c>uriBaseId</c>, or null.</param>
+public sealed record SarifResult(string RuleId, string Level, string? Uri, string? Parent, string? ArchiveMember, long? ByteOffset, bool Suppressed, string? RelativeUri);
 
 /// <summary>The results of a SARIF log.</summary>
-public sealed record SarifFile(System.Collections.Generic.IReadOnlyList<SarifResult> Results);
+public sealed record SarifFile(System.Collections.Generic.IReadOnlyList<SarifResult> Results, string? AutomationId);
