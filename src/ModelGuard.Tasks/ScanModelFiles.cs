@@ -87,6 +87,9 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// </summary>
     public string? SarifRoot { get; set; }
 
+    /// <summary>The project's name (<c>$(MSBuildProjectName)</c>), which tells its SARIF log apart: <c>automationDetails.id</c> is <c>modelguard/&lt;name&gt;/</c>.</summary>
+    public string? ProjectName { get; set; }
+
     /// <summary>
     /// Seconds one file may take to scan (<c>$(ModelGuardMaxScanTime)</c>); empty for the default (60), 0 for no limit. A file that
     /// takes longer is reported (MG3021), never passed.
@@ -303,8 +306,8 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
     {
         try
         {
-            var projectName = Path.GetFileNameWithoutExtension(BuildEngine?.ProjectFileOfTaskNode ?? string.Empty);
-            var run = SarifRun.ForScan(targets, EngineInfo.Version, _helpLinks, SarifRoot, ProjectDirectory, $"modelguard/{(projectName.Length > 0 ? projectName : "project")}/", scanStartUtc);
+            var automationId = $"modelguard/{(string.IsNullOrWhiteSpace(ProjectName) ? "project" : ProjectName!.Trim())}/";
+            var run = SarifRun.ForScan(targets, EngineInfo.Version, _helpLinks, SarifRoot, ProjectDirectory, automationId, scanStartUtc);
             SarifLogWriter.Write(ResolvePath(ErrorLog!), reported, run);
         }
 #pragma warning disable CA1031 // Whatever stops the log from being written is MG9005, never a crashed build.
