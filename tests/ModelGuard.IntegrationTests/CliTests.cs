@@ -229,6 +229,27 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, Run("scan", "models", "--allow", "os.system", "--fail-on", "warning").Code);
     }
 
+    [Theory]
+    [InlineData("MG9006", "Custom")]
+    [InlineData("MG9007", "os.system")]
+    public void TheRulePagesGlobalConfigSnippetSilencesAnAllowlistProblem(string id, string entry)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "models"));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "good.pt"), TorchCheckpointWriter.Benign());
+        Assert.Contains($" : warning {id}: ", Run("scan", "models", "--allow", entry).Stdout, StringComparison.Ordinal);
+
+        // The page's snippet, pasted as shown into a global config the scan reads.
+        var page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "rules", id + ".md"));
+        var start = page.IndexOf("```ini\n", StringComparison.Ordinal) + "```ini\n".Length;
+        var snippet = page.Substring(start, page.IndexOf("```", start, StringComparison.Ordinal) - start);
+        Assert.StartsWith("is_global = true\n", snippet, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_dir, "models", ".globalconfig"), snippet);
+
+        var (code, stdout, _) = Run("scan", "models", "--allow", entry);
+        Assert.True(code == 0, stdout);
+        Assert.DoesNotContain(id, stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SarifReportIsRelativeToTheRepositoryAndIsNeverScannedItself()
     {

@@ -35,9 +35,21 @@ public static class RuleDocumentation
         page.AppendLine("Suppress only after you have verified the file. ModelGuard obeys the same settings as Roslyn analyzers, with the "
             + "compiler's precedence: `NoWarn` and `ModelGuardNoWarn` win over everything, then `WarningsAsErrors`/`WarningsNotAsErrors`, "
             + "then the nearest `.editorconfig`, then global configs, then `TreatWarningsAsErrors`.").AppendLine();
-        page.AppendLine("For the files of one folder, in an `.editorconfig` in that folder (or a section of one above it):").AppendLine();
-        page.AppendLine("```ini");
-        page.Append('[').Append(EditorConfigSection(rule)).AppendLine("]");
+        if (rule.Category == RuleCategories.Configuration)
+        {
+            // Problems of the configuration belong to no model file, so only project-wide settings apply to them.
+            page.AppendLine("The finding is about the configuration, not a model file, so `.editorconfig` sections do not apply to it; "
+                + "in a `.globalconfig` (or any file with `is_global = true`) of the project:").AppendLine();
+            page.AppendLine("```ini");
+            page.AppendLine("is_global = true");
+        }
+        else
+        {
+            page.AppendLine("For the files of one folder, in an `.editorconfig` in that folder (or a section of one above it):").AppendLine();
+            page.AppendLine("```ini");
+            page.Append('[').Append(EditorConfigSection(rule)).AppendLine("]");
+        }
+
         page.Append("dotnet_diagnostic.").Append(rule.Id).AppendLine(".severity = none");
         page.AppendLine("```").AppendLine();
         page.AppendLine("`none` hides the finding, `silent` keeps it only in the SARIF log, `suggestion` shows it as a message, "
@@ -77,13 +89,13 @@ public static class RuleDocumentation
 
     /// <summary>
     /// The file the page's per-item example names: the file of the rule's example output line, or null when that file is not one
-    /// a project lists as an item (a configuration file, a lock file), where item metadata cannot apply.
+    /// a project lists as an item (a configuration file, a lock file, the project file), where item metadata cannot apply.
     /// </summary>
     public static string? ItemExample(RuleDescriptor rule)
     {
         var end = rule.Example.IndexOf(" : ", System.StringComparison.Ordinal);
         var file = end > 0 ? rule.Example.Substring(0, end) : null;
-        return file is null || file.IndexOf('(') >= 0 || file.EndsWith("config", System.StringComparison.Ordinal) || file.StartsWith(".", System.StringComparison.Ordinal)
+        return file is null || rule.Category == RuleCategories.Configuration || file.IndexOf('(') >= 0 || file.EndsWith("config", System.StringComparison.Ordinal) || file.StartsWith(".", System.StringComparison.Ordinal)
             ? null
             : file;
     }
