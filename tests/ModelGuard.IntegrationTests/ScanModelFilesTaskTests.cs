@@ -340,6 +340,33 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Assert.Equal("missing.pt", message.File);
     }
 
+    [Fact]
+    public void OwnSarifLogIsNotScannedAndAllowlistItemsAreCheckedWhereTheProjectDeclaresThem()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "models"));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "good.pt"), TorchCheckpointWriter.Benign());
+        File.WriteAllText(Path.Combine(_dir, "modelguard.sarif"), "{}");
+        var project = Path.Combine(_dir, "App.csproj");
+        var allowed = new ProjectRelativeItem(new TaskItem("os.system"), Path.Combine(_dir, "os.system"), definingProject: project);
+        var task = NewTask(Item("models/good.pt"), Item("modelguard.sarif"), Item("./modelguard.sarif"));
+        task.ErrorLog = "modelguard.sarif";
+        task.ProjectName = "App";
+        task.AllowedGlobals = new ITaskItem[] { allowed, new TaskItem("mypkg.layers.Custom") };
+
+        Assert.True(task.Execute());
+
+        Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("ModelGuard: 1 model(s) in 1 file(s) looked at (", StringComparison.Ordinal));
+        Assert.DoesNotContain(task.ScannedFiles, i => i.ItemSpec.EndsWith(".sarif", StringComparison.Ordinal));
+        var warning = Assert.Single(_engine.Warnings);
+        Assert.Equal("MG9007", warning.Code);
+        Assert.Equal("App.csproj", warning.File);
+        Assert.StartsWith("the allowlist entry 'os.system' (ModelGuardAllowedGlobal item) names a global ModelGuard denies", warning.Message, StringComparison.Ordinal);
+
+        var log = File.ReadAllText(Path.Combine(_dir, "modelguard.sarif"));
+        Assert.Empty(SarifSchema.Validate(log));
+        Assert.Contains("\"id\":\"modelguard/App/\"", log.Replace(" ", string.Empty), StringComparison.Ordinal);
+    }
+
     private ScanModelFiles NewTask(params ITaskItem[] items) => new()
     {
         BuildEngine = _engine,

@@ -12,11 +12,14 @@ internal sealed class ProjectRelativeItem : ITaskItem
 {
     private readonly ITaskItem _inner;
     private readonly string _fullPath;
+    private readonly string? _definingProject;
 
-    public ProjectRelativeItem(ITaskItem inner, string fullPath)
+    /// <param name="definingProject">The project file that declares the item (<c>DefiningProjectFullPath</c>, which a TaskItem cannot set).</param>
+    public ProjectRelativeItem(ITaskItem inner, string fullPath, string? definingProject = null)
     {
         _inner = inner;
         _fullPath = fullPath;
+        _definingProject = definingProject;
     }
 
     public string ItemSpec
@@ -30,7 +33,9 @@ internal sealed class ProjectRelativeItem : ITaskItem
     public int MetadataCount => _inner.MetadataCount;
 
     public string GetMetadata(string metadataName)
-        => string.Equals(metadataName, "FullPath", StringComparison.OrdinalIgnoreCase) ? _fullPath : _inner.GetMetadata(metadataName);
+        => string.Equals(metadataName, "FullPath", StringComparison.OrdinalIgnoreCase) ? _fullPath
+            : _definingProject is not null && string.Equals(metadataName, "DefiningProjectFullPath", StringComparison.OrdinalIgnoreCase) ? _definingProject
+            : _inner.GetMetadata(metadataName);
 
     public void SetMetadata(string metadataName, string metadataValue) => _inner.SetMetadata(metadataName, metadataValue);
 
