@@ -118,4 +118,38 @@ public static partial class RuleCatalog
     {
         Cause = "The Rekor entry of a Sigstore-signed model is missing, or its signed timestamp, inclusion proof or checkpoint does not verify.",
     };
+
+    /// <summary>MG9010.</summary>
+    public static readonly RuleDescriptor TrustedSignerUnusable = new(
+        RuleIds.TrustedSignerUnusable,
+        "Trusted signer cannot be used",
+        RuleCategories.Configuration,
+        RuleSeverity.Error,
+        "A <ModelGuardTrustedSigner> item (or a --trusted-key, --trusted-ca or --trusted-identity option) cannot be turned into a "
+        + "signer: the key or certificate file is missing or unreadable, it holds no PEM public key (Kind key, the default) or no PEM "
+        + "certificate (Kind certificate), the key is not ECDSA P-256, P-384 or P-521, Kind is not key, certificate or sigstore, or a "
+        + "sigstore signer has no Issuer. The signer is left out, so signatures it made are reported as not trusted (MG4102): a "
+        + "misspelt path must not make the build pass or fail for an unrelated reason.",
+        "Fix the item the message names: the path (relative to the project), the file's content, the Kind, or add "
+        + "Issuer=\"https://token.actions.githubusercontent.com\" (the OIDC issuer of the identity) to a sigstore signer.",
+        "error MG9010: the trusted signer 'keys/publisher.pub' cannot be used: Could not find file '/src/app/keys/publisher.pub'.")
+    {
+        Cause = "A ModelGuardTrustedSigner item names a missing or unreadable key or certificate, has an unknown Kind or a Sigstore identity without Issuer.",
+    };
+
+    /// <summary>MG9011.</summary>
+    public static readonly RuleDescriptor SigstoreTrustedRootUnusable = new(
+        RuleIds.SigstoreTrustedRootUnusable,
+        "Sigstore trusted root cannot be used",
+        RuleCategories.Configuration,
+        RuleSeverity.Error,
+        "ModelGuardSigstoreTrustedRoot (or --trusted-root) names a trusted_root.json that is missing, unreadable or not a Sigstore "
+        + "trusted root (the JSON of dev.sigstore.trustedroot.v1.TrustedRoot). ModelGuard fails closed: it does not fall back to the "
+        + "public-good root the setting was meant to replace, so no keyless signature is trusted and each is reported (MG4102).",
+        "Point the property at the trusted_root.json of your Sigstore instance (for example from `cosign trusted-root create` or "
+        + "the instance's TUF repository), or remove the property to use the embedded public-good root.",
+        "error MG9011: the Sigstore trusted root 'sigstore/trusted_root.json' cannot be used: Could not find file '/src/app/sigstore/trusted_root.json'.")
+    {
+        Cause = "The trusted_root.json named by ModelGuardSigstoreTrustedRoot is missing, unreadable or malformed.",
+    };
 }
