@@ -48,14 +48,23 @@ internal static class ScanCommand
             settings.TreatWarningsAsErrors);
         var reported = ScanRun.Resolve(targets, configuration, resolver, profiles.Problems, path => FileWalker.DisplayPathOf(path, workingDirectory));
 
+        return Emit(settings, reported, targets.Count, Summary(targets, reported, stopwatch.ElapsedMilliseconds), helpLinks, stdout, stderr);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="reported"/> in the format and to the place <paramref name="settings"/> ask for, with
+    /// <paramref name="summary"/> where a human reads it, and returns the exit code <c>--fail-on</c> gives (shared by every command
+    /// that reports findings).
+    /// </summary>
+    internal static int Emit(ScanSettings settings, List<ReportedFinding> reported, int fileCount, string summary, HelpLinks helpLinks, TextWriter stdout, TextWriter stderr)
+    {
         var report = settings.Format switch
         {
-            ReportFormat.Json => JsonReportWriter.Render(reported, targets.Count, EngineInfo.Version, helpLinks),
+            ReportFormat.Json => JsonReportWriter.Render(reported, fileCount, EngineInfo.Version, helpLinks),
             ReportFormat.Sarif => SarifLogWriter.Render(reported, EngineInfo.Version, helpLinks),
             ReportFormat.GitHub => GitHubAnnotations.Render(reported, helpLinks),
             _ => TextReport.Render(reported, helpLinks),
         };
-        var summary = Summary(targets, reported, stopwatch.ElapsedMilliseconds);
         if (settings.Format == ReportFormat.Text && settings.Output is null && !settings.Quiet)
         {
             report += summary + "\n";

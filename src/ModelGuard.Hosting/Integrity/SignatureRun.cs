@@ -104,7 +104,7 @@ internal static class SignatureRun
             {
                 if (requireSignature is not null && target.Format != nameof(ContentFormat.Unknown))
                 {
-                    var finding = new Finding(RuleCatalog.ModelUnsigned, target.DisplayPath, null, null, $"the model is not signed: no {SignatureFileName} in its folder or a folder above it up to '{displayPathOf(root)}', and {requireSignature} is true");
+                    var finding = new Finding(RuleCatalog.ModelUnsigned, target.DisplayPath, null, null, $"the model is not signed: neither its folder nor a folder above it up to '{DisplayFolderOf(root, displayPathOf)}' has a {SignatureFileName}, and {requireSignature} is true");
                     result.Reported.Add(Report(finding, target, target.Settings, resolver));
                 }
 
@@ -122,7 +122,7 @@ internal static class SignatureRun
 
         foreach (var folder in folderOrder)
         {
-            VerifyFolder(folder, SameFolder(folder, root) ? "." : displayPathOf(folder), folders[folder], policy, hashFile, resolver, result.Reported);
+            VerifyFolder(folder, DisplayFolderOf(folder, displayPathOf), folders[folder], policy, hashFile, resolver, result.Reported);
             result.SignedFolders++;
         }
 
@@ -183,6 +183,14 @@ internal static class SignatureRun
 
     private static ReportedFinding Report(Finding finding, ScanTarget target, FileSettings settings, SeverityResolver resolver)
         => new(finding.Rule, target.FullPath, target.DisplayPath, 0, null, finding.Offset, finding.FormatMessage(), resolver.Resolve(finding.Rule, settings, target.NoWarn));
+
+    /// <summary>How findings name <paramref name="folder"/>: as the caller shows its signature file, without the file name ("." for the root).</summary>
+    private static string DisplayFolderOf(string folder, Func<string, string> displayPathOf)
+    {
+        var signature = displayPathOf(Path.Combine(folder, SignatureFileName));
+        var display = signature.Substring(0, signature.Length - SignatureFileName.Length).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        return display.Length == 0 ? "." : display;
+    }
 
     /// <summary>The nearest folder from <paramref name="directory"/> up to <paramref name="root"/> that holds a signature, memoized per folder.</summary>
     private static string? FindSignedFolder(string directory, string root, Dictionary<string, string?> memo)
