@@ -37,7 +37,7 @@ public sealed partial class ScanModelFiles
     /// Every file digest a signature check computes. The one place to route hashing through a persistent cache, so a signed model
     /// is hashed once per change.
     /// </summary>
-    private static Func<string, FileDigest> SignatureHasher => FileHasher.HashFile;
+    private Func<string, FileDigest> SignatureHasher => FileHasher.HashFile;
 
     private IEnumerable<ReportedFinding> VerifySignatures(List<ScanTarget> targets, ResolvedConfiguration configuration, SeverityResolver resolver)
     {

@@ -93,13 +93,14 @@ public static partial class RuleCatalog
         "Bundled model is not signed",
         RuleCategories.Integrity,
         RuleSeverity.Error,
-        "ModelGuardRequireSignature is on and a bundled model's folder has no model.sig. Without a signature nothing says who "
-        + "published the model.",
+        "ModelGuardRequireSignature is on (or --require-signature) and a bundled file that ModelGuard recognises as a model by its "
+        + "content has no model.sig in its folder or in a folder above it up to the project folder. Without a signature nothing says "
+        + "who published the model. Files that are not models (a README, a tokenizer) need no signature.",
         "Get the signed model from the publisher, or sign the folder with model_signing and trust the signer; or turn "
         + "ModelGuardRequireSignature off for this project.",
-        "models/llama/model.safetensors : error MG4106: the model is not signed (no model.sig in 'models/llama') and ModelGuardRequireSignature is true")
+        "models/llama/model.safetensors : error MG4106: the model is not signed: neither its folder nor a folder above it up to '.' has a model.sig, and ModelGuardRequireSignature is true")
     {
-        Cause = "Signatures are required and a bundled model's folder has no signature file.",
+        Cause = "Signatures are required and no model.sig covers a bundled model.",
     };
 
     /// <summary>MG4107.</summary>
