@@ -76,10 +76,7 @@ public sealed class SignatureTaskTests : IDisposable
         WriteModel("models/a/model.safetensors");
         WriteModel("models/b/model.safetensors");
         new ModelSigningWriter().SignWithKey(Full("models/a"), _key);
-        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            new ModelSigningWriter().SignWithKey(Full("models/b"), other);
-        }
+        SignWithAnotherKey(Full("models/b"));
 
         FlipLastByte(Full("models/a/model.safetensors"));
         WriteText("models/a/extra.py", "import os");
@@ -127,10 +124,7 @@ public sealed class SignatureTaskTests : IDisposable
         WriteModel("models/a/model.safetensors");
         WriteModel("models/b/model.safetensors");
         new ModelSigningWriter().SignWithKey(Full("models/a"), _key);
-        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            new ModelSigningWriter().SignWithKey(Full("models/b"), other);
-        }
+        SignWithAnotherKey(Full("models/b"));
 
         WriteText("models/a/extra.bin", "x");
         WriteText("models/a/extra2.bin", "x");
@@ -226,6 +220,12 @@ public sealed class SignatureTaskTests : IDisposable
     }
 
     internal static byte[] SafetensorsModel() => new SafetensorsWriter().Metadata("format", "pt").Tensor("w", "F32", 4).ToArray();
+
+    private static void SignWithAnotherKey(string folder)
+    {
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        new ModelSigningWriter().SignWithKey(folder, other);
+    }
 
     private void WriteModel(string relative) => WriteBytes(relative, SafetensorsModel());
 
