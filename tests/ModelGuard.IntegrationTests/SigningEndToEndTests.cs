@@ -62,7 +62,8 @@ public sealed class SigningEndToEndTests
         FlipLastByte(Path.Combine(project.Directory, "models", "llama", "model.safetensors"));
         project.AddFile("None", "models/llama/extra.safetensors", SafetensorsModel())
             .AddFile("None", "models/unsigned/model.safetensors", SafetensorsModel())
-            .SetProperty("SigstoreIdentity", "someone.else@us.ibm.com");
+            .SetProperty("SigstoreIdentity", "someone.else@us.ibm.com")
+            .AddItem("""<ModelGuardTrustedSigner Include="keys/missing.pub" />""");
         using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP384))
         {
             project.WriteFile("keys/signing-key-pub.pem", other.ExportSubjectPublicKeyInfoPem());
@@ -78,7 +79,10 @@ public sealed class SigningEndToEndTests
             ("MG4104", "models/llama/extra.safetensors"),
             ("MG4106", "models/unsigned/model.safetensors"),
         };
-        var fromBuild = ReadSarif(project, "modelguard.sarif").Results
+        var sarif = ReadSarif(project, "modelguard.sarif").Results;
+        Assert.Contains(sarif, r => r.RuleId == "MG9010" && r.Uri is null);
+        AssertContains(tampered, "error MG9010: the trusted signer 'keys/missing.pub' cannot be used");
+        var fromBuild = sarif.Where(r => r.Uri is not null)
             .Select(r => (r.RuleId, Path.GetRelativePath(project.Directory, new Uri(r.Uri!).LocalPath).Replace('\\', '/')))
             .OrderBy(r => r.Item1, StringComparer.Ordinal).ThenBy(r => r.Item2, StringComparer.Ordinal).ToArray();
         Assert.True(expected.SequenceEqual(fromBuild), string.Join("\n", fromBuild) + "\n" + tampered.Describe());

@@ -193,6 +193,30 @@ public sealed class SignatureTaskTests : IDisposable
     }
 
     [Fact]
+    public void ASigstoreTrustedRootReplacesTheEmbeddedOneAndDecidesWhichFulcioCertificatesAreTrusted()
+    {
+        CopyFolder(Reference("v1.1.0-sigstore"), Full("models/sigstore"));
+        var publicGood = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("src", "ModelGuard.Engine", "Integrity", "Signing", "sigstore-public-good-trusted_root.json")))!;
+        WriteText("sigstore/trusted_root.json", publicGood.ToJsonString());
+        publicGood["certificateAuthorities"] = new System.Text.Json.Nodes.JsonArray();
+        WriteText("sigstore/private_root.json", publicGood.ToJsonString());
+        var items = new[] { Item("models/sigstore/signme-1"), Item("models/sigstore/signme-2") };
+
+        var task = NewTask(items);
+        task.TrustedSigners = new[] { Signer(IbmIdentity, "sigstore", IbmIssuer) };
+        task.SigstoreTrustedRoot = "sigstore/trusted_root.json";
+        Assert.True(task.Execute(), string.Join("\n", _engine.Errors.Select(e => e.Code + " " + e.Message)));
+
+        // A private instance's root without the public-good Fulcio CA: the same bundle no longer chains to a trusted CA.
+        task = NewTask(items);
+        task.TrustedSigners = new[] { Signer(IbmIdentity, "sigstore", IbmIssuer) };
+        task.SigstoreTrustedRoot = "sigstore/private_root.json";
+        Assert.False(task.Execute());
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("MG4102", "models/sigstore/model.sig"), (error.Code, error.File));
+    }
+
+    [Fact]
     public void EveryFileDigestGoesThroughTheOneHasherOncePerFile()
     {
         WriteModel("models/a/model.safetensors");
