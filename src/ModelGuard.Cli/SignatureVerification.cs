@@ -28,6 +28,8 @@ internal static class SignatureVerification
         + "Verifies OpenSSF Model Signing signatures (model.sig, written by `python -m model_signing sign`) offline, as the build\n"
         + "does: each file under <dir> belongs to the nearest model.sig in its folder or above it up to <dir>; every signed folder's\n"
         + "signature, signer and file digests are checked and every file it does not cover is reported (MG4101-MG4107).\n"
+        + "Without a --trusted-* option (and without --require-signature) nothing can be verified: each model.sig is a warning,\n"
+        + "MG4108, and its digests are not compared.\n"
         + "\n"
         + "Signature options:\n"
         + "  --trusted-key <file>         a PEM public key (ECDSA P-256, P-384 or P-521) that may sign\n"

@@ -120,6 +120,30 @@ public static partial class RuleCatalog
         Cause = "The Rekor entry of a Sigstore-signed model is missing, or its signed timestamp, inclusion proof or checkpoint does not verify.",
     };
 
+    /// <summary>MG4108.</summary>
+    public static readonly RuleDescriptor SignatureNotChecked = new(
+        RuleIds.SignatureNotChecked,
+        "Model signature not checked: no trusted signer configured",
+        RuleCategories.Integrity,
+        RuleSeverity.Warning,
+        "The project bundles a model folder with a model.sig, but it configures no ModelGuardTrustedSigner item (nor "
+        + "ModelGuardSigstoreTrustedRoot, nor --trusted-key, --trusted-ca, --trusted-identity or --trusted-root on the command line), "
+        + "so there is nobody to check the signature against: anyone can sign a model, and a signature from an unknown signer proves "
+        + "nothing. ModelGuard does not verify it and does not compare the files with its digests either (an unverified statement "
+        + "vouches for nothing), so the folder gets exactly the protection an unsigned one gets; a signature file that cannot be "
+        + "read at all is still MG4105. This is a warning, not an error, so that bundling a model its publisher signed (as NVIDIA NGC "
+        + "and others do) never breaks a build that did not opt into signature checking. Once one trusted signer is configured, "
+        + "every model.sig is verified and an unknown signer is MG4102; with ModelGuardRequireSignature on, a signature is never "
+        + "left unchecked (MG4102 without a trusted signer).",
+        "Trust the publisher, so the signature is verified: <ModelGuardTrustedSigner Include=\"keys/publisher.pub\" /> for a key, "
+        + "Kind=\"certificate\" for a CA, or Kind=\"sigstore\" with Issuer=\"...\" for a Sigstore identity (modelguard verify "
+        + "--signature: --trusted-key, --trusted-ca or --trusted-identity with --issuer). If you do not want to check signatures, "
+        + "add MG4108 to NoWarn (or --no-warn MG4108).",
+        "models/llama/model.sig : warning MG4108: the signature 'models/llama/model.sig' was not verified: no trusted signer is configured; trust its signer with a ModelGuardTrustedSigner item (verify --signature: --trusted-key, --trusted-ca or --trusted-identity) or add MG4108 to NoWarn")
+    {
+        Cause = "A bundled model folder has a model.sig, but no trusted signer is configured to verify it against.",
+    };
+
     /// <summary>MG9010.</summary>
     public static readonly RuleDescriptor TrustedSignerUnusable = new(
         RuleIds.TrustedSignerUnusable,

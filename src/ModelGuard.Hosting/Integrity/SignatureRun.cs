@@ -25,6 +25,9 @@ namespace ModelGuard.Hosting.Integrity;
 /// cannot list.</item>
 /// <item>With a signature required, a bundled file the scan recognised as a model (any format but Unknown) that belongs to no
 /// signature is MG4106, reported on the file so item metadata and .editorconfig sections apply to it.</item>
+/// <item>With no trusted signer configured and no signature required, nothing can be verified: each signature that can be read
+/// is one MG4108 warning and its files are not compared with its digests, so bundling a model its publisher signed never fails
+/// a build that did not opt into signatures (while the same model unsigned builds clean).</item>
 /// </list>
 /// A finding on a bundled file takes that file's severity settings and item NoWarn; a finding on a file that is not an item (the
 /// signature file, a signed file that is missing) takes the settings of the first bundled file of its folder.
@@ -36,12 +39,18 @@ internal static class SignatureRun
 
     /// <summary>
     /// The policy for <paramref name="signers"/> and <paramref name="trustedRoot"/> (null: the embedded public-good root), paths
-    /// relative to <paramref name="baseDirectory"/>. A signer that cannot be used is left out and added to
-    /// <paramref name="problems"/> (MG9010); a trusted root that cannot be used (MG9011) trusts no Sigstore identity rather than
-    /// falling back to the public-good root it was meant to replace.
+    /// relative to <paramref name="baseDirectory"/>; null when neither is configured (signatures are then not checked, MG4108). A
+    /// signer that cannot be used is left out and added to <paramref name="problems"/> (MG9010); a trusted root that cannot be used
+    /// (MG9011) trusts no Sigstore identity rather than falling back to the public-good root it was meant to replace. Either still
+    /// counts as configured: a misspelt path must not turn checking off.
     /// </summary>
-    public static ModelSignaturePolicy CreatePolicy(IEnumerable<TrustedSigner> signers, string? trustedRoot, string baseDirectory, List<Finding> problems)
+    public static ModelSignaturePolicy? CreatePolicy(IReadOnlyCollection<TrustedSigner> signers, string? trustedRoot, string baseDirectory, List<Finding> problems)
     {
+        if (signers.Count == 0 && string.IsNullOrWhiteSpace(trustedRoot))
+        {
+            return null;
+        }
+
         var keys = new List<SigningPublicKey>();
         var authorities = new List<SigningCertificate>();
         var identities = new List<SigstoreIdentity>();
@@ -78,14 +87,16 @@ internal static class SignatureRun
     }
 
     /// <summary>
-    /// Verifies every signed folder of <paramref name="targets"/> (scanned, so their formats are known) and, when
-    /// <paramref name="requireSignature"/> names the setting that asks for it, reports the models no signature covers. Every file
-    /// digest goes through <paramref name="hashFile"/>.
+    /// Verifies every signed folder of <paramref name="targets"/> (scanned, so their formats are known) against
+    /// <paramref name="policy"/> and, when <paramref name="requireSignature"/> names the setting that asks for it, reports the
+    /// models no signature covers. Every file digest goes through <paramref name="hashFile"/>. A null policy (no trusted signer
+    /// configured) checks only that each signature can be read and reports it as not checked (MG4108), unless signatures are
+    /// required: then nobody is trusted and every signature fails closed (MG4102).
     /// </summary>
     public static SignatureRunResult Verify(
         IReadOnlyList<ScanTarget> targets,
         string rootDirectory,
-        ModelSignaturePolicy policy,
+        ModelSignaturePolicy? policy,
         string? requireSignature,
         Func<string, FileDigest> hashFile,
         SeverityResolver resolver,
@@ -120,16 +131,29 @@ internal static class SignatureRun
             bundled.Add(target);
         }
 
+        if (policy is null && requireSignature is not null)
+        {
+            policy = new ModelSignaturePolicy();
+        }
+
         foreach (var folder in folderOrder)
         {
             VerifyFolder(folder, DisplayFolderOf(folder, displayPathOf), folders[folder], policy, hashFile, resolver, result.Reported);
-            result.SignedFolders++;
+            if (policy is null)
+            {
+                result.UncheckedFolders++;
+            }
+            else
+            {
+                result.SignedFolders++;
+            }
         }
 
         return result;
     }
 
-    private static void VerifyFolder(string folder, string displayFolder, List<ScanTarget> bundled, ModelSignaturePolicy policy, Func<string, FileDigest> hashFile, SeverityResolver resolver, List<ReportedFinding> reported)
+    /// <summary>Verifies one signed folder against <paramref name="policy"/>; null: only whether its signature can be read (MG4108).</summary>
+    private static void VerifyFolder(string folder, string displayFolder, List<ScanTarget> bundled, ModelSignaturePolicy? policy, Func<string, FileDigest> hashFile, SeverityResolver resolver, List<ReportedFinding> reported)
     {
         var byRelative = new Dictionary<string, ScanTarget>(StringComparer.Ordinal);
         foreach (var target in bundled)
@@ -149,14 +173,13 @@ internal static class SignatureRun
                 BundledFiles = byRelative.Keys.Where(k => k != SignatureFileName).ToList(),
                 HashFile = hashFile,
             };
-            findings = ModelSignatureVerifier.Verify(request, policy);
+            findings = policy is null ? NotChecked(request) : ModelSignatureVerifier.Verify(request, policy);
         }
 #pragma warning disable CA1031 // One folder that cannot be verified is an MG9001 for that folder, never a crashed build.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            var display = displayFolder == "." ? SignatureFileName : displayFolder + "/" + SignatureFileName;
-            findings = new[] { new Finding(RuleCatalog.InternalError, display, null, null, $"ModelGuard failed while verifying the signature of '{displayFolder}' ({ex.GetType().Name}: {ex.Message}); the model was not verified") };
+            findings = new[] { new Finding(RuleCatalog.InternalError, SignatureDisplayOf(displayFolder), null, null, $"ModelGuard failed while verifying the signature of '{displayFolder}' ({ex.GetType().Name}: {ex.Message}); the model was not verified") };
         }
 
         var prefix = displayFolder == "." ? string.Empty : displayFolder + "/";
@@ -177,12 +200,32 @@ internal static class SignatureRun
         }
     }
 
+    /// <summary>
+    /// A signature nobody is trusted to have made: MG4105 if it cannot be read, else MG4108. Its files are not compared with its
+    /// digests, which vouch for nothing until the signer is verified.
+    /// </summary>
+    private static IReadOnlyList<Finding> NotChecked(ModelSignatureRequest request)
+    {
+        var signature = SignatureDisplayOf(request.DisplayFolder);
+        return new[]
+        {
+            ModelSignatureVerifier.CheckReadable(request) ?? new Finding(
+                RuleCatalog.SignatureNotChecked,
+                signature,
+                null,
+                null,
+                $"the signature '{signature}' was not verified: no trusted signer is configured; trust its signer with a ModelGuardTrustedSigner item (verify --signature: --trusted-key, --trusted-ca or --trusted-identity) or add MG4108 to NoWarn"),
+        };
+    }
+
     /// <summary>The problems <see cref="CreatePolicy"/> found, with their levels (project-wide settings: they belong to no file).</summary>
     public static IEnumerable<ReportedFinding> ReportProblems(IEnumerable<Finding> problems, SeverityResolver resolver, FileSettings projectSettings)
         => problems.Select(p => new ReportedFinding(p.Rule, null, null, 0, null, null, p.Message, resolver.Resolve(p.Rule, projectSettings)));
 
     private static ReportedFinding Report(Finding finding, ScanTarget target, FileSettings settings, SeverityResolver resolver)
         => new(finding.Rule, target.FullPath, target.DisplayPath, 0, null, finding.Offset, finding.FormatMessage(), resolver.Resolve(finding.Rule, settings, target.NoWarn));
+
+    private static string SignatureDisplayOf(string displayFolder) => displayFolder == "." ? SignatureFileName : displayFolder + "/" + SignatureFileName;
 
     /// <summary>How findings name <paramref name="folder"/>: as the caller shows its signature file, without the file name ("." for the root).</summary>
     private static string DisplayFolderOf(string folder, Func<string, string> displayPathOf)
@@ -229,4 +272,7 @@ internal sealed class SignatureRunResult
 
     /// <summary>How many signed folders were verified.</summary>
     public int SignedFolders { get; set; }
+
+    /// <summary>How many signed folders were not verified because no trusted signer is configured (one MG4108 or MG4105 each).</summary>
+    public int UncheckedFolders { get; set; }
 }

@@ -66,6 +66,29 @@ public sealed class SignatureCliTests : IDisposable
     }
 
     [Fact]
+    public void WithoutATrustedSignerEachSignatureIsAWarningUnlessSignaturesAreRequired()
+    {
+        File.WriteAllText(Path.Combine(_dir, "key", "added.bin"), "x");
+
+        var (code, stdout, _) = Run("verify", "--signature", "key", "sigstore", "-q");
+        Assert.Equal(0, code);
+        Assert.Equal(
+            new[]
+            {
+                "key/model.sig : warning MG4108: the signature 'key/model.sig' was not verified: no trusted signer is configured; trust its signer with a ModelGuardTrustedSigner item (verify --signature: --trusted-key, --trusted-ca or --trusted-identity) or add MG4108 to NoWarn",
+                "sigstore/model.sig : warning MG4108: the signature 'sigstore/model.sig' was not verified: no trusted signer is configured; trust its signer with a ModelGuardTrustedSigner item (verify --signature: --trusted-key, --trusted-ca or --trusted-identity) or add MG4108 to NoWarn",
+            },
+            stdout.Trim().Split('\n').Select(l => l.Split(" [")[0].TrimEnd()));
+        Assert.Equal(1, Run("verify", "--signature", "key", "--fail-on", "warning").Code);
+        (code, stdout, _) = Run("verify", "--signature", "key", "--no-warn", "MG4108", "-q");
+        Assert.Equal((0, string.Empty), (code, stdout.Trim()));
+
+        (code, stdout, _) = Run("verify", "--signature", "key", "--require-signature", "-q");
+        Assert.Equal(1, code);
+        Assert.StartsWith("key/model.sig : error MG4102: ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AChangedByteAndAnAddedFileAreReportedInJsonWithBothHashes()
     {
         var signed = File.ReadAllText(Path.Combine(_dir, "key", "signme-1"));

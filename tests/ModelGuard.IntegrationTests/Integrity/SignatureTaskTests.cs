@@ -119,6 +119,57 @@ public sealed class SignatureTaskTests : IDisposable
     }
 
     [Fact]
+    public void WithoutATrustedSignerASignatureIsOneWarningItsDigestsAreNotComparedAndAnUnreadableOneIsStillAnError()
+    {
+        // A publisher-signed model the project never opted into checking: the same files unsigned would build clean.
+        WriteModel("models/a/model.safetensors");
+        SignWithAnotherKey(Full("models/a"));
+        FlipLastByte(Full("models/a/model.safetensors"));
+        WriteText("models/a/extra.bin", "x");
+        WriteModel("models/b/model.safetensors");
+        WriteText("models/b/model.sig", "{}");
+        var signed = new[] { Item("models/a/model.safetensors"), Item("models/a/extra.bin"), Item("models/a/model.sig") };
+
+        var task = NewTask(signed);
+        Assert.True(task.Execute(), string.Join("\n", _engine.Errors.Select(e => e.Code + " " + e.Message)));
+        var warning = Assert.Single(_engine.Warnings);
+        Assert.Equal(("MG4108", "models/a/model.sig"), (warning.Code, warning.File));
+        Assert.Equal("the signature 'models/a/model.sig' was not verified: no trusted signer is configured; trust its signer with a ModelGuardTrustedSigner item (verify --signature: --trusted-key, --trusted-ca or --trusted-identity) or add MG4108 to NoWarn", warning.Message);
+        Assert.DoesNotContain(_engine.Messages, m => m.Message!.StartsWith("ModelGuard: verified", StringComparison.Ordinal));
+
+        task = NewTask(signed.Append(Item("models/b/model.safetensors")).ToArray());
+        task.NoWarn = "MG4108";
+        Assert.False(task.Execute());
+        Assert.Empty(_engine.Warnings);
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("MG4105", "models/b/model.sig"), (error.Code, error.File));
+    }
+
+    [Fact]
+    public void RequiredSignaturesOrATrustedRootAloneVerifyEverySignatureEvenWithoutATrustedSigner()
+    {
+        WriteModel("models/signed/model.safetensors");
+        SignWithAnotherKey(Full("models/signed"));
+        WriteModel("models/unsigned/model.safetensors");
+        var items = new[] { Item("models/signed/model.safetensors"), Item("models/unsigned/model.safetensors") };
+
+        // Signatures required and nobody trusted: no signature can be accepted, so each fails closed.
+        var task = NewTask(items);
+        task.RequireSignature = true;
+        Assert.False(task.Execute());
+        Assert.Equal(new[] { ("MG4102", "models/signed/model.sig"), ("MG4106", "models/unsigned/model.safetensors") }, _engine.Errors.Select(e => (e.Code!, e.File!)).OrderBy(e => e.Item1));
+        Assert.Empty(_engine.Warnings);
+
+        // A Sigstore root is signature configuration too: the project opted in, so an unknown signer is not waved through.
+        File.Copy(RepositoryRoot.Combine("src", "ModelGuard.Engine", "Integrity", "Signing", "sigstore-public-good-trusted_root.json"), Full("trusted_root.json"));
+        task = NewTask(items);
+        task.SigstoreTrustedRoot = "trusted_root.json";
+        Assert.False(task.Execute());
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("MG4102", "models/signed/model.sig"), (error.Code, error.File));
+    }
+
+    [Fact]
     public void ItemNoWarnAndEditorConfigSeveritiesApplyToSignatureRules()
     {
         WriteModel("models/a/model.safetensors");
