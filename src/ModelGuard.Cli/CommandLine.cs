@@ -9,6 +9,7 @@ internal static class CommandLine
 {
     internal const string Usage =
         "Usage: modelguard scan <file-or-dir>... [options]\n"
+        + "       modelguard verify --signature <dir>... [options]\n"
         + "       modelguard --version | --help | scan --help\n"
         + "\n"
         + "Statically scans ML model files (pickles, PyTorch checkpoints, safetensors, ...) for content that runs code when\n"
@@ -66,7 +67,7 @@ internal static class CommandLine
                 stdout.WriteLine(Usage);
                 return ExitCodes.Clean;
             case "help":
-                stdout.WriteLine(args.Length > 1 && args[1] == "scan" ? ScanHelp : Usage);
+                stdout.WriteLine(args.Length > 1 && args[1] == "scan" ? ScanHelp : args.Length > 1 && args[1] == "verify" ? SignatureVerification.Help : Usage);
                 return ExitCodes.Clean;
             case "--version":
                 stdout.WriteLine(EngineInfo.Version);
@@ -82,6 +83,11 @@ internal static class CommandLine
                 return settings is null
                     ? Fail(stderr, problem!, ScanHelp)
                     : ScanCommand.Run(settings, workingDirectory, stdout, stderr, showProgress: stderrIsTerminal && !settings.Quiet);
+            case "verify":
+                var verifyArgs = new ArraySegment<string>(args, 1, args.Length - 1);
+                return Array.IndexOf(args, "--signature", 1) > 0
+                    ? SignatureVerification.Run(verifyArgs, workingDirectory, stdout, stderr)
+                    : Fail(stderr, "verify needs what to verify: --signature", SignatureVerification.Help);
             default:
                 return Fail(stderr, $"unknown command '{args[0]}'", Usage);
         }

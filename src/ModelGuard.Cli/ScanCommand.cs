@@ -56,6 +56,17 @@ internal static class ScanCommand
             settings.TreatWarningsAsErrors);
         var reported = ScanRun.Resolve(targets, configuration, resolver, profiles.Problems, path => FileWalker.DisplayPathOf(path, workingDirectory), AllowlistValidation.Check(settings.AllowedGlobals));
 
+        var summary = ScanSummary.Render(targets, reported, stopwatch.ElapsedMilliseconds, withCache: false);
+        return Emit(settings, reported, targets, summary, scanStartUtc, helpLinks, workingDirectory, stdout, stderr);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="reported"/> in the format and to the place <paramref name="settings"/> ask for, with
+    /// <paramref name="summary"/> where a human reads it, and returns the exit code <c>--fail-on</c> gives (shared by every command
+    /// that reports findings).
+    /// </summary>
+    internal static int Emit(ScanSettings settings, List<ReportedFinding> reported, IReadOnlyList<ScanTarget> targets, string summary, DateTime scanStartUtc, HelpLinks helpLinks, string workingDirectory, TextWriter stdout, TextWriter stderr)
+    {
         var report = settings.Format switch
         {
             ReportFormat.Json => JsonReportWriter.Render(reported, targets.Count, targets.Count(ScanSummary.IsModel), EngineInfo.Version, helpLinks),
@@ -63,7 +74,6 @@ internal static class ScanCommand
             ReportFormat.GitHub => GitHubAnnotations.Render(reported, helpLinks),
             _ => TextReport.Render(reported, helpLinks),
         };
-        var summary = ScanSummary.Render(targets, reported, stopwatch.ElapsedMilliseconds, withCache: false);
         if (settings.Format == ReportFormat.Text && settings.Output is null && !settings.Quiet)
         {
             report += summary + "\n";

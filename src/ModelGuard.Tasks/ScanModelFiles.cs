@@ -22,7 +22,7 @@ namespace ModelGuard.Tasks;
 /// <see cref="SeverityResolver"/>), the cache (<see cref="ScanCache"/>) and the SARIF log (<see cref="SarifLogWriter"/>) in
 /// ModelGuard.Hosting. What is left here is MSBuild's: items, metadata and logging.
 /// </summary>
-public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
+public sealed partial class ScanModelFiles : Microsoft.Build.Utilities.Task
 {
     /// <summary>Item metadata that excludes one item from the scan when it is <c>false</c>.</summary>
     public const string EnabledMetadata = "ModelGuard";
@@ -161,6 +161,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         _helpLinks = HelpLinks.Parse(HelpLinkBase, "ModelGuardHelpLinkBase", out var helpLinkProblem);
         var problems = new[] { maxScanTimeProblem, helpLinkProblem }.OfType<string>().Concat(profiles.Problems);
         var reported = ScanRun.Resolve(targets, configuration, resolver, problems, DisplayPathOf, AllowlistValidation.Check(AllowlistSources()));
+        reported.AddRange(VerifySignatures(targets, configuration, resolver));
         var scanned = new ITaskItem[targets.Count];
         for (var i = 0; i < targets.Count; i++)
         {

@@ -93,13 +93,14 @@ public static partial class RuleCatalog
         "Bundled model is not signed",
         RuleCategories.Integrity,
         RuleSeverity.Error,
-        "ModelGuardRequireSignature is on and a bundled model's folder has no model.sig. Without a signature nothing says who "
-        + "published the model.",
+        "ModelGuardRequireSignature is on (or --require-signature) and a bundled file that ModelGuard recognises as a model by its "
+        + "content has no model.sig in its folder or in a folder above it up to the project folder. Without a signature nothing says "
+        + "who published the model. Files that are not models (a README, a tokenizer) need no signature.",
         "Get the signed model from the publisher, or sign the folder with model_signing and trust the signer; or turn "
         + "ModelGuardRequireSignature off for this project.",
-        "models/llama/model.safetensors : error MG4106: the model is not signed (no model.sig in 'models/llama') and ModelGuardRequireSignature is true")
+        "models/llama/model.safetensors : error MG4106: the model is not signed: neither its folder nor a folder above it up to '.' has a model.sig, and ModelGuardRequireSignature is true")
     {
-        Cause = "Signatures are required and a bundled model's folder has no signature file.",
+        Cause = "Signatures are required and no model.sig covers a bundled model.",
     };
 
     /// <summary>MG4107.</summary>
@@ -117,5 +118,63 @@ public static partial class RuleCatalog
         "models/llama/model.sig : error MG4107: the inclusion proof does not lead to the root hash it names")
     {
         Cause = "The Rekor entry of a Sigstore-signed model is missing, or its signed timestamp, inclusion proof or checkpoint does not verify.",
+    };
+
+    /// <summary>MG4108.</summary>
+    public static readonly RuleDescriptor SignatureNotChecked = new(
+        RuleIds.SignatureNotChecked,
+        "Model signature not checked: no trusted signer configured",
+        RuleCategories.Integrity,
+        RuleSeverity.Warning,
+        "The project bundles a model folder with a model.sig, but it configures no ModelGuardTrustedSigner item (nor "
+        + "ModelGuardSigstoreTrustedRoot, nor --trusted-key, --trusted-ca, --trusted-identity or --trusted-root on the command line), "
+        + "so there is nobody to check the signature against: anyone can sign a model, and a signature from an unknown signer proves "
+        + "nothing. ModelGuard does not verify it and does not compare the files with its digests either (an unverified statement "
+        + "vouches for nothing), so the folder gets exactly the protection an unsigned one gets; a signature file that cannot be "
+        + "read at all is still MG4105. This is a warning, not an error, so that bundling a model its publisher signed (as NVIDIA NGC "
+        + "and others do) never breaks a build that did not opt into signature checking. Once one trusted signer is configured, "
+        + "every model.sig is verified and an unknown signer is MG4102; with ModelGuardRequireSignature on, a signature is never "
+        + "left unchecked (MG4102 without a trusted signer).",
+        "Trust the publisher, so the signature is verified: <ModelGuardTrustedSigner Include=\"keys/publisher.pub\" /> for a key, "
+        + "Kind=\"certificate\" for a CA, or Kind=\"sigstore\" with Issuer=\"...\" for a Sigstore identity (modelguard verify "
+        + "--signature: --trusted-key, --trusted-ca or --trusted-identity with --issuer). If you do not want to check signatures, "
+        + "add MG4108 to NoWarn (or --no-warn MG4108).",
+        "models/llama/model.sig : warning MG4108: the signature 'models/llama/model.sig' was not verified: no trusted signer is configured; trust its signer with a ModelGuardTrustedSigner item (verify --signature: --trusted-key, --trusted-ca or --trusted-identity) or add MG4108 to NoWarn")
+    {
+        Cause = "A bundled model folder has a model.sig, but no trusted signer is configured to verify it against.",
+    };
+
+    /// <summary>MG9010.</summary>
+    public static readonly RuleDescriptor TrustedSignerUnusable = new(
+        RuleIds.TrustedSignerUnusable,
+        "Trusted signer cannot be used",
+        RuleCategories.Configuration,
+        RuleSeverity.Error,
+        "A <ModelGuardTrustedSigner> item (or a --trusted-key, --trusted-ca or --trusted-identity option) cannot be turned into a "
+        + "signer: the key or certificate file is missing or unreadable, it holds no PEM public key (Kind key, the default) or no PEM "
+        + "certificate (Kind certificate), the key is not ECDSA P-256, P-384 or P-521, Kind is not key, certificate or sigstore, or a "
+        + "sigstore signer has no Issuer. The signer is left out, so signatures it made are reported as not trusted (MG4102): a "
+        + "misspelt path must not make the build pass or fail for an unrelated reason.",
+        "Fix the item the message names: the path (relative to the project), the file's content, the Kind, or add "
+        + "Issuer=\"https://token.actions.githubusercontent.com\" (the OIDC issuer of the identity) to a sigstore signer.",
+        "error MG9010: the trusted signer 'keys/publisher.pub' cannot be used: Could not find file '/src/app/keys/publisher.pub'.")
+    {
+        Cause = "A ModelGuardTrustedSigner item names a missing or unreadable key or certificate, has an unknown Kind or a Sigstore identity without Issuer.",
+    };
+
+    /// <summary>MG9011.</summary>
+    public static readonly RuleDescriptor SigstoreTrustedRootUnusable = new(
+        RuleIds.SigstoreTrustedRootUnusable,
+        "Sigstore trusted root cannot be used",
+        RuleCategories.Configuration,
+        RuleSeverity.Error,
+        "ModelGuardSigstoreTrustedRoot (or --trusted-root) names a trusted_root.json that is missing, unreadable or not a Sigstore "
+        + "trusted root (the JSON of dev.sigstore.trustedroot.v1.TrustedRoot). ModelGuard fails closed: it does not fall back to the "
+        + "public-good root the setting was meant to replace, so no keyless signature is trusted and each is reported (MG4102).",
+        "Point the property at the trusted_root.json of your Sigstore instance (for example from `cosign trusted-root create` or "
+        + "the instance's TUF repository), or remove the property to use the embedded public-good root.",
+        "error MG9011: the Sigstore trusted root 'sigstore/trusted_root.json' cannot be used: Could not find file '/src/app/sigstore/trusted_root.json'.")
+    {
+        Cause = "The trusted_root.json named by ModelGuardSigstoreTrustedRoot is missing, unreadable or malformed.",
     };
 }

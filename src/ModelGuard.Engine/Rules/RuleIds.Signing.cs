@@ -23,4 +23,13 @@ public static partial class RuleIds
 
     /// <summary>The transparency-log proof of a Sigstore signature is missing or invalid.</summary>
     public const string TransparencyLogInvalid = "MG4107";
+
+    /// <summary>A bundled signature is not verified because no trusted signer is configured.</summary>
+    public const string SignatureNotChecked = "MG4108";
+
+    /// <summary>A ModelGuardTrustedSigner item cannot be used (missing or unreadable file, not a PEM key or certificate, unknown Kind, no Issuer).</summary>
+    public const string TrustedSignerUnusable = "MG9010";
+
+    /// <summary>The Sigstore trusted root named by ModelGuardSigstoreTrustedRoot cannot be read.</summary>
+    public const string SigstoreTrustedRootUnusable = "MG9011";
 }

@@ -48,20 +48,9 @@ public static class ModelSignatureVerifier
             return findings;
         }
 
-        byte[] content;
-        try
+        if (ReadSignature(signaturePath, signatureDisplay, out var content) is { } unreadable)
         {
-            var length = new FileInfo(signaturePath).Length;
-            content = length <= MaxSignatureBytes ? File.ReadAllBytes(signaturePath) : Array.Empty<byte>();
-            if (length > MaxSignatureBytes)
-            {
-                findings.Add(new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, $"the signature file is {length} bytes, more than the {MaxSignatureBytes} a signature can need"));
-                return findings;
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            findings.Add(new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, $"the signature file cannot be read: {ex.Message}"));
+            findings.Add(unreadable);
             return findings;
         }
 
@@ -83,6 +72,57 @@ public static class ModelSignatureVerifier
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// Whether the folder's signature can be read at all, without verifying anything: the bundle and its statement parse and use
+    /// what ModelGuard supports. Null when they do, else the MG4105 finding. For a signature nobody is trusted to have made, where
+    /// verifying it or comparing its digests would prove nothing.
+    /// </summary>
+    public static Finding? CheckReadable(ModelSignatureRequest request)
+    {
+        var signatureDisplay = Join(request.DisplayFolder, request.SignatureFileName);
+        if (ReadSignature(Path.Combine(request.Folder, request.SignatureFileName), signatureDisplay, out var content) is { } unreadable)
+        {
+            return unreadable;
+        }
+
+        try
+        {
+            var bundle = SigstoreBundle.Parse(content);
+            ModelSigningStatement.Parse(bundle.PayloadType, bundle.Payload);
+            return null;
+        }
+        catch (StatementInconsistentException)
+        {
+            // A subject digest that does not match the file list is a digest check, and digests are not checked here.
+            return null;
+        }
+        catch (SignatureFormatException ex)
+        {
+            return new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, ex.Message);
+        }
+    }
+
+    /// <summary>Reads the signature file, bounded by <see cref="MaxSignatureBytes"/>; an MG4105 finding when it cannot.</summary>
+    private static Finding? ReadSignature(string signaturePath, string signatureDisplay, out byte[] content)
+    {
+        content = Array.Empty<byte>();
+        try
+        {
+            var length = new FileInfo(signaturePath).Length;
+            if (length > MaxSignatureBytes)
+            {
+                return new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, $"the signature file is {length} bytes, more than the {MaxSignatureBytes} a signature can need");
+            }
+
+            content = File.ReadAllBytes(signaturePath);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new Finding(RuleCatalog.SignatureUnreadable, signatureDisplay, null, null, $"the signature file cannot be read: {ex.Message}");
+        }
     }
 
     /// <summary>

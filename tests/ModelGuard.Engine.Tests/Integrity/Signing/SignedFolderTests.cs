@@ -150,6 +150,30 @@ public sealed class SignedFolderTests
         }
     }
 
+    [Theory]
+    [InlineData("statement", "none", null)]
+    [InlineData("statement", "subject-digest", null)]
+    [InlineData("statement", "hash-type-blake3", "MG4105")]
+    [InlineData("statement", "legacy-predicate", "MG4105")]
+    [InlineData("bundle", "signature-byte", null)]
+    [InlineData("bundle", "media-type-unknown", "MG4105")]
+    [InlineData("bundle", "payload-not-base64", "MG4105")]
+    public void CheckReadableOnlyParsesTheSignatureAndNeverChecksItsSignerOrDigests(string part, string mutation, string? rule)
+    {
+        var folder = NewModel();
+        using var unknown = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var writer = part == "statement"
+            ? new ModelSigningWriter { EditStatement = s => { if (mutation != "none") { Mutate(s, mutation); } } }
+            : new ModelSigningWriter { EditBundle = b => MutateBundle(b, mutation) };
+        writer.SignWithKey(folder, unknown);
+        File.WriteAllText(Path.Combine(folder, "config.json"), "{\"layers\": 3}");
+
+        var finding = ModelSignatureVerifier.CheckReadable(new ModelSignatureRequest(folder, "m"));
+
+        Assert.Equal(rule, finding?.Rule.Id);
+        Assert.Equal(rule is null ? null : "m/model.sig", finding?.FilePath);
+    }
+
     [Fact]
     public void ADuplicateKeyAnywhereInTheBundleIsRefused()
     {
