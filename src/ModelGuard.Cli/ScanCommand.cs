@@ -35,7 +35,7 @@ internal static class ScanCommand
         var targets = FileWalker.Expand(settings.Paths, workingDirectory);
         var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
         var profiles = new AllowProfileSelection(settings.AllowProfiles);
-        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals, profiles, Array.Empty<string>(), maxScanTime);
+        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals, profiles, settings.AllowedNativeLibraries, maxScanTime);
         using (var progress = showProgress ? new ScanProgress(stderr, targets) : null)
         {
             ScanRun.ScanAll(targets, cache: null, scanStartUtc, progress is null ? null : progress.Scanned);
