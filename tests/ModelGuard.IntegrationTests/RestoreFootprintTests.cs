@@ -10,7 +10,7 @@ namespace ModelGuard.IntegrationTests;
 /// Restoring a project that references the task (samples/HelloModels, a contributor's build) fetches only what building it needs:
 /// the net472 build's .NET Framework reference assemblies and the ReadyToRun copies' crossgen2 and runtime pack (about 300 MB on an
 /// empty cache, docs/benchmarks.md) are restored only when packing. <see cref="ReleasePathTests"/> and <see cref="PackageShapeTests"/>
-/// check that packing still builds both.
+/// check that packing still builds both. The same holds for the tool's ReadyToRun packs.
 /// </summary>
 public sealed class RestoreFootprintTests
 {
@@ -31,16 +31,34 @@ public sealed class RestoreFootprintTests
         }
     }
 
-    private static async Task<(string Frameworks, string[] Downloads)> Evaluate(params string[] properties)
+    [Theory]
+    [InlineData("net8.0")]
+    [InlineData("net10.0")]
+    public async Task ToolDownloadsItsReadyToRunPacksOnlyWhenPacking(string framework)
+    {
+        var building = await Evaluate(RepoPaths.CliProject, framework);
+        var packing = await Evaluate(RepoPaths.CliProject, framework, "-p:_IsPacking=true");
+
+        Assert.Empty(building.Downloads);
+        var runtimeVersion = framework == "net8.0" ? "8.0" : "10.0";
+        Assert.Contains(packing.Downloads, d => d.StartsWith("Microsoft.NETCore.App.Crossgen2.", StringComparison.Ordinal));
+        Assert.Contains(packing.Downloads, d => d == "Microsoft.NETCore.App.Runtime.linux-x64");
+        Assert.All(packing.Versions, v => Assert.StartsWith("[" + runtimeVersion + ".", v, StringComparison.Ordinal)); // each framework's own crossgen2
+    }
+
+    private static Task<(string Frameworks, string[] Downloads, string[] Versions)> Evaluate(params string[] properties)
+        => Evaluate(RepoPaths.TasksProject, "net8.0", properties);
+
+    private static async Task<(string Frameworks, string[] Downloads, string[] Versions)> Evaluate(string project, string framework, params string[] properties)
     {
         var result = await ProcessRunner.RunAsync(
             ProcessRunner.DotnetPath,
-            new[] { "msbuild", RepoPaths.TasksProject, "-getProperty:TargetFrameworks", "-getItem:PackageDownload", "-p:TargetFramework=net8.0", "-nologo" }.Concat(properties).ToArray(),
+            new[] { "msbuild", project, "-getProperty:TargetFrameworks", "-getItem:PackageDownload", "-p:TargetFramework=" + framework, "-nologo" }.Concat(properties).ToArray(),
             RepoPaths.Root);
         Assert.True(result.ExitCode == 0, result.Describe());
         using var json = JsonDocument.Parse(result.Output.Substring(result.Output.IndexOf('{', StringComparison.Ordinal)));
         var frameworks = json.RootElement.GetProperty("Properties").GetProperty("TargetFrameworks").GetString()!;
-        var downloads = json.RootElement.GetProperty("Items").GetProperty("PackageDownload").EnumerateArray().Select(i => i.GetProperty("Identity").GetString()!).ToArray();
-        return (frameworks, downloads);
+        var items = json.RootElement.GetProperty("Items").GetProperty("PackageDownload").EnumerateArray().ToArray();
+        return (frameworks, items.Select(i => i.GetProperty("Identity").GetString()!).ToArray(), items.Select(i => i.GetProperty("Version").GetString()!).ToArray());
     }
 }
