@@ -30,6 +30,7 @@ internal static class CommandLine
         + "  --allow <module.name>[,...]            allow your own pickled globals (MG1002); never allows what MG1001 denies\n"
         + "  --allow-profile <name>[,...]           allow the classes an ecosystem's checkpoints pickle (profiles: " + string.Join(", ", ModelGuard.Engine.Policy.AllowProfiles.Names) + ")\n"
         + "  --allowlist <file>                     read globals to allow from a file, one per line, # comments\n"
+        + "  --allow-native-library <name>[,...]    allow a native library a genai_config.json loads (custom_ops_library, MG5030)\n"
         + "  --config <file>                        an extra .editorconfig or global config (like @(EditorConfigFiles))\n"
         + "  --no-warn <IDs>                        suppress rules (NoWarn), IDs separated by , or ;\n"
         + "  --warnaserror                          report warnings as errors (TreatWarningsAsErrors)\n"

@@ -11,7 +11,7 @@ internal static class ScanArguments
 {
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
-        "-f", "--format", "-o", "--output", "--allow", "--allow-profile", "--allowlist", "--config", "--no-warn", "--nowarn", "--warnnotaserror",
+        "-f", "--format", "-o", "--output", "--allow", "--allow-profile", "--allowlist", "--allow-native-library", "--config", "--no-warn", "--nowarn", "--warnnotaserror",
         "--max-scan-time", "--help-link-base", "--fail-on", "--sarif-root",
     };
 
@@ -137,6 +137,9 @@ internal static class ScanArguments
                     break;
                 case "--sarif-root":
                     settings.SarifRoot = Path.GetFullPath(Path.Combine(workingDirectory, value));
+                    break;
+                case "--allow-native-library":
+                    settings.AllowedNativeLibraries.AddRange(SplitList(value));
                     break;
                 case "--config":
                     settings.ConfigFiles.Add(Path.GetFullPath(Path.Combine(workingDirectory, value)));

@@ -43,7 +43,7 @@ internal static class ScanCommand
 
         var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
         var profiles = new AllowProfileSelection(settings.AllowProfiles);
-        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals.Select(e => e.Entry).ToArray(), profiles, Array.Empty<string>(), maxScanTime);
+        ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals.Select(e => e.Entry).ToArray(), profiles, settings.AllowedNativeLibraries, maxScanTime);
         using (var progress = showProgress ? new ScanProgress(stderr, targets) : null)
         {
             ScanRun.ScanAll(targets, cache: null, scanStartUtc, progress is null ? null : progress.Scanned);

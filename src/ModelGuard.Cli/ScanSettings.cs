@@ -37,6 +37,9 @@ internal sealed class ScanSettings
     /// <summary>Allowlist profiles (<c>--allow-profile</c>), like the build's <c>@(ModelGuardAllowProfile)</c>.</summary>
     public List<string> AllowProfiles { get; } = new();
 
+    /// <summary>Native custom-op libraries an ONNX Runtime GenAI config may load (<c>--allow-native-library</c>), like the build's <c>@(ModelGuardAllowedNativeLibrary)</c>.</summary>
+    public List<string> AllowedNativeLibraries { get; } = new();
+
     /// <summary>Extra .editorconfig or global config files (<c>--config</c>), like the build's <c>@(EditorConfigFiles)</c>.</summary>
     public List<string> ConfigFiles { get; } = new();
 

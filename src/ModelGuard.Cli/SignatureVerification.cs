@@ -49,7 +49,7 @@ internal static class SignatureVerification
         + "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error, 3 internal failure.";
 
     /// <summary><c>scan</c> options that mean nothing to a signature check; refused rather than silently ignored.</summary>
-    private static readonly HashSet<string> ScanOnlyOptions = new(StringComparer.Ordinal) { "--allow", "--allow-profile", "--allowlist", "--max-scan-time" };
+    private static readonly HashSet<string> ScanOnlyOptions = new(StringComparer.Ordinal) { "--allow", "--allow-profile", "--allowlist", "--allow-native-library", "--max-scan-time" };
 
     /// <summary>Runs <c>verify --signature</c> with the arguments after <c>verify</c>.</summary>
     public static int Run(IReadOnlyList<string> args, string workingDirectory, TextWriter stdout, TextWriter stderr)

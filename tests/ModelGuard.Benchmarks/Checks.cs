@@ -189,7 +189,7 @@ internal sealed partial class Checks
         var inputs = new (string Id, string Path)[]
         {
             ("a", _inputs.Checkpoint), ("a'", _inputs.SmallCheckpoint), ("b", _inputs.BytesPickle), ("c", _inputs.DensePickle),
-            ("c'", _inputs.DensePickleOptimized), ("d", _inputs.Safetensors), ("f", _inputs.Gguf),
+            ("c'", _inputs.DensePickleOptimized), ("d", _inputs.Safetensors), ("g", _inputs.Gguf),
         };
         foreach (var (id, path) in inputs)
         {

@@ -33,6 +33,7 @@ public sealed class CliTests : IDisposable
     [InlineData("scan x --allow-profile torch")]
     [InlineData("scan x --allow-profile")]
     [InlineData("scan x --allow-profile pandas,bogus")]
+    [InlineData("scan x --allow-native-library")]
     public void UsageErrorsExitWith2(string commandLine)
     {
         var (code, stdout, stderr) = Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -53,6 +54,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("Examples:", stdout, StringComparison.Ordinal);
         Assert.Contains("--fail-on <error|warning|note>", stdout, StringComparison.Ordinal);
+        Assert.Contains("--allow-native-library <name>", stdout, StringComparison.Ordinal);
 
         (code, stdout, _) = Run("--version");
         Assert.Equal(0, code);
@@ -304,6 +306,24 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("MG1002", after, StringComparison.Ordinal);
         Assert.Contains("evil.pt : error MG1001:", after, StringComparison.Ordinal);
         Assert.Equal(1, withProfile);
+    }
+
+    [Fact]
+    public void AllowNativeLibraryAllowsTheNamedCustomOpsLibraryOnly()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "phi"));
+        File.WriteAllText(
+            Path.Combine(_dir, "phi", "genai_config.json"),
+            "{\"model\":{\"decoder\":{\"session_options\":{\"custom_ops_library\":\"lib/libcustom_ops.so\"}}}}");
+
+        var (unlisted, before, _) = Run("scan", "phi");
+        var (otherListed, other, _) = Run("scan", "phi", "--allow-native-library", "libother.so");
+        var (listed, after, _) = Run("scan", "phi", "--allow-native-library=libcustom_ops.so");
+
+        Assert.True(unlisted == 1 && before.Contains("genai_config.json : error MG5030: ", StringComparison.Ordinal), before);
+        Assert.True(otherListed == 1 && other.Contains("error MG5030: ", StringComparison.Ordinal), other);
+        Assert.True(listed == 0, after);
+        Assert.DoesNotContain("MG5030", after, StringComparison.Ordinal);
     }
 
     private (int Code, string Stdout, string Stderr) Run(params string[] args)

@@ -9,9 +9,10 @@ namespace ModelGuard.IntegrationTests.Infrastructure;
 /// <summary>Assertions on what a real build printed and wrote, shared by the end-to-end tests.</summary>
 public static class BuildAssertions
 {
-    public static SarifFile ReadSarif(TestProject project, string relativePath)
+    public static SarifFile ReadSarif(TestProject project, string relativePath) => ReadSarif(Path.Combine(project.Directory, relativePath));
+
+    public static SarifFile ReadSarif(string path)
     {
-        var path = Path.Combine(project.Directory, relativePath);
         Assert.True(File.Exists(path), $"{path} was not written");
         var json = File.ReadAllText(path);
         var errors = SarifSchema.Validate(json);
