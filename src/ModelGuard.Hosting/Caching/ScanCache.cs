@@ -62,11 +62,11 @@ internal sealed class CachedScan
 /// that does not verify (truncated, garbage, another version) is discarded as a whole and every file is scanned again.
 /// Written to a temporary file and renamed over the old one, so a crash never leaves a half-written cache.
 /// It also keeps the build's resolved analyzer configuration (<see cref="Configuration"/>), which is reused only while its inputs
-/// are unchanged.
+/// are unchanged, and the files' SHA-256 digests for the lock file (<see cref="Hashes"/>).
 /// </summary>
 internal sealed class ScanCache
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private const int HashLength = 32;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("MGCACHE\n");
 
@@ -85,6 +85,9 @@ internal sealed class ScanCache
 
     /// <summary>The analyzer configuration the last build resolved, or null.</summary>
     public ResolvedConfiguration? Configuration { get; set; }
+
+    /// <summary>SHA-256 digests of the files the lock file pins (<see cref="FileHashCache"/>), kept with the verdicts.</summary>
+    public FileHashCache Hashes { get; set; } = new();
 
     /// <summary>An empty cache for <paramref name="engineVersion"/>.</summary>
     public static ScanCache Empty(string engineVersion, StringComparer pathComparer) => new(engineVersion, new Dictionary<string, CachedScan>(pathComparer));
@@ -224,6 +227,7 @@ internal sealed class ScanCache
             var configuration = Configuration?.Key is null ? null : Configuration;
             writer.Write(configuration is not null);
             configuration?.Write(writer);
+            Hashes.Write(writer);
         }
 
         return buffer.ToArray();
@@ -305,6 +309,7 @@ internal sealed class ScanCache
         }
 
         var configuration = reader.ReadBoolean() ? ResolvedConfiguration.Read(reader) : null;
+        var hashes = FileHashCache.Read(reader);
 
         if (reader.BaseStream.Position != reader.BaseStream.Length)
         {
@@ -312,7 +317,7 @@ internal sealed class ScanCache
         }
 
         problem = null;
-        return new ScanCache(engineVersion, entries) { Configuration = configuration };
+        return new ScanCache(engineVersion, entries) { Configuration = configuration, Hashes = hashes };
     }
 
     private static bool StartsWithMagic(byte[] bytes)
