@@ -9,6 +9,7 @@ internal static class CommandLine
 {
     internal const string Usage =
         "Usage: modelguard scan <file-or-dir>... [options]\n"
+        + "       modelguard lock <dir> [options] | verify --locked <dir> [options]   (pin models in models.lock.json, check them)\n"
         + "       modelguard --version | --help | scan --help\n"
         + "\n"
         + "Statically scans ML model files (pickles, PyTorch checkpoints, safetensors, ...) for content that runs code when\n"
@@ -65,7 +66,7 @@ internal static class CommandLine
                 stdout.WriteLine(Usage);
                 return ExitCodes.Clean;
             case "help":
-                stdout.WriteLine(args.Length > 1 && args[1] == "scan" ? ScanHelp : Usage);
+                stdout.WriteLine(args.Length > 1 && args[1] == "scan" ? ScanHelp : args.Length > 1 && args[1] is LockCommand.LockVerb or LockCommand.VerifyVerb ? LockCommand.Help : Usage);
                 return ExitCodes.Clean;
             case "--version":
                 stdout.WriteLine(EngineInfo.Version);
@@ -81,6 +82,9 @@ internal static class CommandLine
                 return settings is null
                     ? Fail(stderr, problem!, ScanHelp)
                     : ScanCommand.Run(settings, workingDirectory, stdout, stderr, showProgress: stderrIsTerminal && !settings.Quiet);
+            case LockCommand.LockVerb:
+            case LockCommand.VerifyVerb:
+                return LockCommand.Run(args[0], new ArraySegment<string>(args, 1, args.Length - 1), workingDirectory, stdout, stderr, stderrIsTerminal);
             default:
                 return Fail(stderr, $"unknown command '{args[0]}'", Usage);
         }
