@@ -85,7 +85,7 @@ internal static class LockFileRun
         var models = new LockedModel?[pinned.Count];
         Parallel.For(0, pinned.Count, i => models[i] = Hash(pinned[i], lockDirectory, existing, hashes, result));
 
-        var check = ModelLockVerifier.Verify(existing, models.OfType<LockedModel>().ToList(), lockDisplayPath, lockedMode);
+        var check = ModelLockVerifier.Verify(existing, models.OfType<LockedModel>().Concat(Unverified(targets, pinned, lockDirectory, existing)).ToList(), lockDisplayPath, lockedMode);
         var byDisplayPath = pinned.GroupBy(p => p.Target.DisplayPath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Target, StringComparer.Ordinal);
         foreach (var finding in check.Findings)
         {
@@ -147,6 +147,29 @@ internal static class LockFileRun
         }
 
         return pinned;
+    }
+
+    /// <summary>
+    /// Entries of files the scan could not read or finish (MG9001, MG9002, MG3021): their own error is the finding, and their entry
+    /// stays as it is, neither reported as changed nor removed as no longer bundled.
+    /// </summary>
+    private static IEnumerable<LockedModel> Unverified(IReadOnlyList<ScanTarget> targets, List<PinnedFile> pinned, string lockDirectory, ModelLockFile? existing)
+    {
+        if (existing is null)
+        {
+            yield break;
+        }
+
+        var pinnedTargets = new HashSet<ScanTarget>(pinned.Select(p => p.Target));
+        foreach (var target in targets)
+        {
+            if (target.InvalidPath is null && !pinnedTargets.Contains(target)
+                && target.Findings.Any(f => f.Rule.Id is RuleIds.UnreadableFile or RuleIds.InternalError or RuleIds.ScanTimeLimitExceeded)
+                && existing.Find(ModelLockPath.FromFullPath(lockDirectory, target.FullPath)) is { } entry)
+            {
+                yield return new LockedModel(entry.Path, target.DisplayPath, new FileDigest(entry.Sha256, entry.Size), entry.Format);
+            }
+        }
     }
 
     private static LockedModel? Hash(PinnedFile file, string lockDirectory, ModelLockFile? existing, FileHashCache hashes, LockRunResult result)

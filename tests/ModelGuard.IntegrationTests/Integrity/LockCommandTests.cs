@@ -112,6 +112,36 @@ public sealed class LockCommandTests : IDisposable
         Assert.Equal(0, code);
     }
 
+    [Fact]
+    public void A_file_that_cannot_be_read_is_MG9002_and_keeps_its_entry()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        File.WriteAllBytes(Path.Combine(_dir, "models", "a.safetensors"), Safetensors(1));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "b.safetensors"), Safetensors(2));
+        Assert.Equal(0, Run("lock", "models").Code);
+        var locked = File.ReadAllText(LockPath);
+
+        // A FIFO where b was: reported without being opened; its entry is neither changed nor stale.
+        File.Delete(Path.Combine(_dir, "models", "b.safetensors"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_dir, "models", "b.safetensors")))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var (code, stdout, _) = Run("verify", "--locked", "models");
+        Assert.Equal(1, code);
+        Assert.Contains("models/b.safetensors : error MG9002:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("MG400", stdout, StringComparison.Ordinal);
+        (code, stdout, _) = Run("lock", "models");
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("MG4005", stdout, StringComparison.Ordinal);
+        Assert.Equal(locked, File.ReadAllText(LockPath));
+    }
+
     [Theory]
     [InlineData("verify models")]
     [InlineData("lock")]
