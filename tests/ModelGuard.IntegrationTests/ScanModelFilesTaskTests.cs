@@ -340,6 +340,35 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Assert.Equal("missing.pt", message.File);
     }
 
+    [Fact]
+    public void LockedModeWithoutALockFileFailsClosedAndWritesNone()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "model.safetensors"), new SafetensorsWriter().Tensor("w", "F32", 4).ToArray());
+        var task = NewTask(Item("model.safetensors"));
+        task.LockedMode = true;
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal("MG4004", error.Code);
+        Assert.Equal("models.lock.json", error.File);
+        Assert.Contains("locked mode (ModelGuardLockedMode) needs a lock file and there is none", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "models.lock.json")));
+    }
+
+    [Fact]
+    public void UseLockFileThatIsNotABooleanIsReportedAndTurnsTheLockOn()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "model.safetensors"), new SafetensorsWriter().Tensor("w", "F32", 4).ToArray());
+        var task = NewTask(Item("model.safetensors"));
+        task.UseLockFile = "yes";
+        task.LockFile = "pins/models.lock.json";
+
+        Assert.True(task.Execute());
+        Assert.Contains(_engine.Warnings, w => w.Code == "MG9004" && w.Message!.Contains("ModelGuardUseLockFile 'yes' is neither true nor false", StringComparison.Ordinal));
+        Assert.Contains(_engine.Messages, m => m.Code == "MG4005" && m.File == "model.safetensors");
+        Assert.Contains("\"../model.safetensors\"", File.ReadAllText(Path.Combine(_dir, "pins", "models.lock.json")), StringComparison.Ordinal);
+    }
+
     private ScanModelFiles NewTask(params ITaskItem[] items) => new()
     {
         BuildEngine = _engine,
