@@ -263,7 +263,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         {
             if (target.FromCache)
             {
-                fresh.Set(cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint)!);
+                fresh.Set(cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint, target.Stamp)!);
             }
             else
             {
@@ -275,7 +275,8 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
                         target.LastWriteTicksUtc,
                         target.OptionsFingerprint,
                         target.Format,
-                        target.Findings.Select(f => new CachedFinding(f.Rule.Id, f.ArchiveMember, f.Offset, f.Message)).ToArray()));
+                        target.Findings.Select(f => new CachedFinding(f.Rule.Id, f.ArchiveMember, f.Offset, f.Message)).ToArray(),
+                        target.Stamp));
                 }
             }
         }

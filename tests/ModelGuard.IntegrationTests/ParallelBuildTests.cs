@@ -100,7 +100,7 @@ public sealed class ParallelBuildTests
     }
 
     /// <summary>A pickle that calls os.system and a benign one of exactly the same length.</summary>
-    private static (byte[] Malicious, byte[] Benign) SameSizePickles()
+    internal static (byte[] Malicious, byte[] Benign) SameSizePickles()
     {
         static byte[] Padded(Action<PickleWriter> body, int length)
         {

@@ -186,8 +186,9 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         var evil = Path.Combine(_dir, "evil.pt");
         var fresh = Path.Combine(_dir, "fresh.pt");
         File.WriteAllBytes(evil, TorchCheckpointWriter.Malicious());
-        File.WriteAllBytes(fresh, TorchCheckpointWriter.Malicious());
         File.SetLastWriteTimeUtc(evil, DateTime.UtcNow.AddHours(-1));
+        WaitOutTheRacyWindow();
+        File.WriteAllBytes(fresh, TorchCheckpointWriter.Malicious());
         var cacheFile = Path.Combine("obj", "modelguard.cache");
 
         for (var run = 0; run < 2; run++)
@@ -231,6 +232,7 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);
         File.WriteAllBytes(model, new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray());
         File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddHours(-1));
+        WaitOutTheRacyWindow();
         var editorconfig = Path.Combine(_dir, ".editorconfig");
         var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
         string Run()
@@ -338,6 +340,41 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         var message = Assert.Single(_engine.Messages, m => m.Code == "MG9002");
         Assert.Equal(MessageImportance.High, message.Importance);
         Assert.Equal("missing.pt", message.File);
+    }
+
+    [Fact]
+    public void CachedVerdictIsNotReusedForASameSizeRewriteWithItsWriteTimePutBack()
+    {
+        var (malicious, benign) = ParallelBuildTests.SameSizePickles();
+        var model = Path.Combine(_dir, "model.pkl");
+        var old = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.WriteAllBytes(model, benign);
+        File.SetLastWriteTimeUtc(model, old);
+
+        WaitOutTheRacyWindow();
+        var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
+        Assert.True(RunCached(cacheFile).Execute());
+        Assert.True(RunCached(cacheFile).Execute());
+        Assert.Contains(_engine.Messages, m => m.Message!.Contains("(96 bytes, 1 from cache): 0 error(s)", StringComparison.Ordinal));
+
+        // touch -r: same size, write time restored. The change time gives it away: scanned again, MG1001.
+        File.WriteAllBytes(model, malicious);
+        File.SetLastWriteTimeUtc(model, old);
+        Assert.False(RunCached(cacheFile).Execute());
+        Assert.Equal("MG1001", Assert.Single(_engine.Errors).Code);
+    }
+
+    /// <summary>
+    /// A file whose write or change time lies within two seconds of the scan is never cached, and setting a file's write time
+    /// changes its change time to now: tests that need a cached verdict wait.
+    /// </summary>
+    private static void WaitOutTheRacyWindow() => System.Threading.Thread.Sleep(TimeSpan.FromSeconds(2.2));
+
+    private ScanModelFiles RunCached(string cacheFile)
+    {
+        var task = NewTask(Item("model.pkl"));
+        task.CacheFile = cacheFile;
+        return task;
     }
 
     [Fact]

@@ -76,6 +76,10 @@ internal readonly struct FileStamp : IEquatable<FileStamp>
         => Length == other.Length && LastWriteTicksUtc == other.LastWriteTicksUtc && Device == other.Device && FileId == other.FileId
            && FileIdHigh == other.FileIdHigh && ChangeTicksUtc == other.ChangeTicksUtc && HasIdentity == other.HasIdentity;
 
+    /// <summary>True when both have the same identity and change time, or neither has an identity.</summary>
+    public bool SameIdentity(FileStamp other)
+        => HasIdentity == other.HasIdentity && Device == other.Device && FileId == other.FileId && FileIdHigh == other.FileIdHigh && ChangeTicksUtc == other.ChangeTicksUtc;
+
     public override bool Equals(object? obj) => obj is FileStamp other && Equals(other);
 
     public override int GetHashCode() => unchecked((int)FileId ^ (int)(ChangeTicksUtc >> 3) ^ (int)Length);

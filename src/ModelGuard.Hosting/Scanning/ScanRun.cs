@@ -129,7 +129,7 @@ internal static class ScanRun
             target.Stat();
             var hit = cache is null || target.Length < 0
                 ? null
-                : cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint);
+                : cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint, target.Stamp);
             if (hit is not null && TryRestore(target, hit))
             {
                 target.FromCache = true;
@@ -225,6 +225,7 @@ internal static class ScanRun
                 && result.ReferencedFiles.Count == 0
                 && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile or RuleIds.ScanTimeLimitExceeded))
                 && !RacyWindow.Contains(target.LastWriteTicksUtc, scanStartUtc)
+                && !(target.Stamp.HasIdentity && RacyWindow.Contains(target.Stamp.ChangeTicksUtc, scanStartUtc))
                 && target.IsUnchangedOnDisk();
         }
 #pragma warning disable CA1031 // A failure on one file must become an MG9001 error for that file, never a crashed build or run.
