@@ -95,7 +95,7 @@ internal static class LockCommand
             stdout,
             stderr,
             showProgress: stderrIsTerminal && !settings.Quiet,
-            (targets, configuration, resolver) => LockFileRun.Resolve(LockFileRun.Run(targets, lockPath, lockDisplayPath, locked, new FileHashCache()), configuration, resolver));
+            (targets, _, resolver) => LockFileRun.Resolve(LockFileRun.Run(targets, lockPath, lockDisplayPath, locked, new FileHashCache()), resolver, settings.ConfigFiles, discoverEditorConfigs: true, discoverGlobalConfigs: true));
     }
 
     /// <summary><c>models.lock.json</c> in the folder, or beside the file.</summary>

@@ -166,7 +166,7 @@ public sealed class ScanModelFiles : Microsoft.Build.Utilities.Task
         _helpLinks = HelpLinks.Parse(HelpLinkBase, "ModelGuardHelpLinkBase", out var helpLinkProblem);
         var problems = new[] { maxScanTimeProblem, helpLinkProblem, lockProblem }.OfType<string>().Concat(profiles.Problems);
         var reported = ScanRun.Resolve(targets, configuration, resolver, problems, DisplayPathOf);
-        reported.AddRange(lockRun is null ? Enumerable.Empty<ReportedFinding>() : LockFileRun.Resolve(lockRun, configuration, resolver));
+        reported.AddRange(lockRun is null ? Enumerable.Empty<ReportedFinding>() : LockFileRun.Resolve(lockRun, resolver, (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath), DiscoverEditorConfigFiles, DiscoverGlobalAnalyzerConfigFiles));
         var scanned = new ITaskItem[targets.Count];
         for (var i = 0; i < targets.Count; i++)
         {

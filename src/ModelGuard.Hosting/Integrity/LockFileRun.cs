@@ -111,17 +111,27 @@ internal static class LockFileRun
 
     /// <summary>
     /// The level of each finding: a model's through its own settings (its .editorconfig sections, its item's ModelGuardNoWarn),
-    /// the lock file's through the project's (global config, NoWarn, WarningsAsErrors).
+    /// the lock file's through the settings of the lock file's path (<paramref name="configFiles"/> and the .editorconfig and
+    /// global config files discovered above it, resolved only when there is such a finding).
     /// </summary>
-    public static IEnumerable<ReportedFinding> Resolve(LockRunResult run, ResolvedConfiguration configuration, SeverityResolver resolver)
+    public static IEnumerable<ReportedFinding> Resolve(LockRunResult run, SeverityResolver resolver, IEnumerable<string> configFiles, bool discoverEditorConfigs, bool discoverGlobalConfigs)
     {
+        FileSettings? lockFileSettings = null;
         foreach (var (finding, target) in run.Findings)
         {
+            lockFileSettings ??= target is null ? SettingsOf(run.LockFilePath, configFiles, discoverEditorConfigs, discoverGlobalConfigs) : null;
             var decision = target is null
-                ? resolver.Resolve(finding.Rule, configuration.ProjectSettings)
+                ? resolver.Resolve(finding.Rule, lockFileSettings!)
                 : resolver.Resolve(finding.Rule, target.Settings, target.NoWarn);
             yield return new ReportedFinding(finding.Rule, target?.FullPath ?? run.LockFilePath, finding.FilePath, finding.Line ?? 0, null, null, finding.Message, decision);
         }
+    }
+
+    /// <summary>The .editorconfig and global config settings of the lock file, as a model at its path would get them.</summary>
+    private static FileSettings SettingsOf(string lockFilePath, IEnumerable<string> configFiles, bool discoverEditorConfigs, bool discoverGlobalConfigs)
+    {
+        var configuration = ScanRun.LoadConfiguration(configFiles, new[] { new ScanTarget(lockFilePath, lockFilePath, new HashSet<string>()) }, discoverEditorConfigs, discoverGlobalConfigs, cached: null);
+        return configuration.ModelCount == 1 ? configuration.ForModel(0) : configuration.ProjectSettings;
     }
 
     /// <summary>The files the lock pins, with the format name their entry records.</summary>

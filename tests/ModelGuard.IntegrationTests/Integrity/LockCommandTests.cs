@@ -142,6 +142,23 @@ public sealed class LockCommandTests : IDisposable
         Assert.Equal(locked, File.ReadAllText(LockPath));
     }
 
+    [Fact]
+    public void Findings_on_the_lock_file_follow_its_editorconfig_section()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "models", "a.safetensors"), Safetensors(1));
+        File.WriteAllBytes(Path.Combine(_dir, "models", "b.safetensors"), Safetensors(2));
+        Assert.Equal(0, Run("lock", "models").Code);
+        File.Delete(Path.Combine(_dir, "models", "b.safetensors"));
+
+        var (_, stdout, _) = Run("verify", "--locked", "models");
+        Assert.Contains("warning MG4003", stdout, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(_dir, ".editorconfig"), "root = true\n\n[models/models.lock.json]\ndotnet_diagnostic.MG4003.severity = error\n");
+        var (code, raised, _) = Run("verify", "--locked", "models");
+        Assert.Equal(1, code);
+        Assert.Contains("models/models.lock.json(5) : error MG4003", raised, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("verify models")]
     [InlineData("lock")]
