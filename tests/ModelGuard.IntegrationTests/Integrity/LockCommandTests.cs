@@ -81,6 +81,42 @@ public sealed class LockCommandTests : IDisposable
     }
 
     [Fact]
+    public void Multi_file_models_are_pinned_file_by_file()
+    {
+        // A sharded safetensors model (index + two shards) and an ONNX model with its external data file.
+        var models = Path.Combine(_dir, "models");
+        File.WriteAllBytes(Path.Combine(models, "model-00001-of-00002.safetensors"), new SafetensorsWriter().Tensor("w", "F32", new long[] { 4 }, new byte[16]).ToArray());
+        File.WriteAllBytes(Path.Combine(models, "model-00002-of-00002.safetensors"), new SafetensorsWriter().Tensor("v", "F32", new long[] { 4 }, new byte[16]).ToArray());
+        File.WriteAllText(Path.Combine(models, "model.safetensors.index.json"), "{\"metadata\": {\"total_size\": 32}, \"weight_map\": {\"w\": \"model-00001-of-00002.safetensors\", \"v\": \"model-00002-of-00002.safetensors\"}}");
+        var onnx = RepositoryRoot.Combine("tests", "ModelGuard.Engine.Tests", "Fixtures", "onnx", "benign", "external_one_file");
+        Directory.CreateDirectory(Path.Combine(models, "onnx"));
+        File.Copy(Path.Combine(onnx, "model.onnx"), Path.Combine(models, "onnx", "model.onnx"));
+        File.Copy(Path.Combine(onnx, "model.onnx.data"), Path.Combine(models, "onnx", "model.onnx.data"));
+
+        var (code, stdout, _) = Run("lock", "models");
+        Assert.True(code == 0, stdout);
+        var entries = ModelGuard.Engine.Integrity.ModelLockFileReader.Read(File.ReadAllBytes(LockPath)).LockFile!.Entries.Select(e => e.Path + " " + e.Format);
+        Assert.Equal(
+            new[]
+            {
+                "model-00001-of-00002.safetensors safetensors",
+                "model-00002-of-00002.safetensors safetensors",
+                "model.safetensors.index.json safetensors-index",
+                "onnx/model.onnx onnx",
+                "onnx/model.onnx.data external-data",
+            },
+            entries);
+
+        // Swapped external weights are caught like a swapped model.
+        var data = File.ReadAllBytes(Path.Combine(models, "onnx", "model.onnx.data"));
+        data[0] ^= 0x01;
+        File.WriteAllBytes(Path.Combine(models, "onnx", "model.onnx.data"), data);
+        (code, stdout, _) = Run("verify", "--locked", "models");
+        Assert.Equal(1, code);
+        Assert.Contains("models/onnx/model.onnx.data : error MG4001:", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Conflict_markers_are_MG4004_with_their_line_and_the_lock_is_never_overwritten()
     {
         File.WriteAllBytes(Path.Combine(_dir, "models", "a.safetensors"), Safetensors(1));
