@@ -97,6 +97,7 @@ public sealed class ParallelBuildTests
     {
         File.WriteAllBytes(path, content);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age);
+        CachingDelay.WaitOutRacyWindow();
     }
 
     /// <summary>A pickle that calls os.system and a benign one of exactly the same length.</summary>

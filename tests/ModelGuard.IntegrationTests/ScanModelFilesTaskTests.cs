@@ -187,7 +187,7 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         var fresh = Path.Combine(_dir, "fresh.pt");
         File.WriteAllBytes(evil, TorchCheckpointWriter.Malicious());
         File.SetLastWriteTimeUtc(evil, DateTime.UtcNow.AddHours(-1));
-        WaitOutTheRacyWindow();
+        CachingDelay.WaitOutRacyWindow();
         File.WriteAllBytes(fresh, TorchCheckpointWriter.Malicious());
         var cacheFile = Path.Combine("obj", "modelguard.cache");
 
@@ -232,7 +232,7 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);
         File.WriteAllBytes(model, new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray());
         File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddHours(-1));
-        WaitOutTheRacyWindow();
+        CachingDelay.WaitOutRacyWindow();
         var editorconfig = Path.Combine(_dir, ".editorconfig");
         var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
         string Run()
@@ -351,7 +351,7 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         File.WriteAllBytes(model, benign);
         File.SetLastWriteTimeUtc(model, old);
 
-        WaitOutTheRacyWindow();
+        CachingDelay.WaitOutRacyWindow();
         var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
         Assert.True(RunCached(cacheFile).Execute());
         Assert.True(RunCached(cacheFile).Execute());
@@ -363,12 +363,6 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Assert.False(RunCached(cacheFile).Execute());
         Assert.Equal("MG1001", Assert.Single(_engine.Errors).Code);
     }
-
-    /// <summary>
-    /// A file whose write or change time lies within two seconds of the scan is never cached, and setting a file's write time
-    /// changes its change time to now: tests that need a cached verdict wait.
-    /// </summary>
-    private static void WaitOutTheRacyWindow() => System.Threading.Thread.Sleep(TimeSpan.FromSeconds(2.2));
 
     private ScanModelFiles RunCached(string cacheFile)
     {

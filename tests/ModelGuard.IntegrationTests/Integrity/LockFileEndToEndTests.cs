@@ -36,7 +36,7 @@ public sealed class LockFileEndToEndTests
         var lockPath = Path.Combine(project.Directory, ModelLockFile.FileName);
         var a = Path.Combine(project.Directory, "models", "a.safetensors");
         File.SetLastWriteTimeUtc(a, Old);
-        await Task.Delay(RacyWindowWait);
+        await CachingDelay.WaitOutRacyWindowAsync();
 
         // 1. First build: the lock is written, one line per model, keyed by project-relative path; each entry is an MG4005 message.
         var first = await project.BuildAsync();
@@ -147,7 +147,4 @@ public sealed class LockFileEndToEndTests
         var code = CommandLine.Run(args, stdout, stderr, stderrIsTerminal: false, workingDirectory: directory);
         return (code, stdout.ToString());
     }
-
-    /// <summary>Files written less than two seconds before they are hashed are never cached; the no-op step needs them cached.</summary>
-    private static readonly TimeSpan RacyWindowWait = TimeSpan.FromSeconds(2.5);
 }
