@@ -9,7 +9,8 @@ internal static class CommandLine
 {
     internal const string Usage =
         "Usage: modelguard scan <file-or-dir>... [options]\n"
-        + "       modelguard verify --signature <dir>... [options]\n"
+        + "       modelguard lock <dir> [options]                      (pin models in models.lock.json)\n"
+        + "       modelguard verify --locked <dir> | --signature <dir>... [options]\n"
         + "       modelguard --version | --help | scan --help\n"
         + "\n"
         + "Statically scans ML model files (pickles, PyTorch checkpoints, safetensors, ...) for content that runs code when\n"
@@ -68,7 +69,7 @@ internal static class CommandLine
                 stdout.WriteLine(Usage);
                 return ExitCodes.Clean;
             case "help":
-                stdout.WriteLine(args.Length > 1 && args[1] == "scan" ? ScanHelp : args.Length > 1 && args[1] == "verify" ? SignatureVerification.Help : Usage);
+                stdout.WriteLine(args.Length > 1 && args[1] == "scan" ? ScanHelp : args.Length > 1 && args[1] == LockCommand.LockVerb ? LockCommand.Help : args.Length > 1 && args[1] == LockCommand.VerifyVerb ? VerifyHelp : Usage);
                 return ExitCodes.Clean;
             case "--version":
                 stdout.WriteLine(EngineInfo.Version);
@@ -84,15 +85,26 @@ internal static class CommandLine
                 return settings is null
                     ? Fail(stderr, problem!, ScanHelp)
                     : ScanCommand.Run(settings, workingDirectory, stdout, stderr, showProgress: stderrIsTerminal && !settings.Quiet);
-            case "verify":
+            case LockCommand.LockVerb:
+                return LockCommand.Run(args[0], new ArraySegment<string>(args, 1, args.Length - 1), workingDirectory, stdout, stderr, stderrIsTerminal);
+            case LockCommand.VerifyVerb:
+                // Two checks share the verb; each takes its own options, so one runs at a time.
                 var verifyArgs = new ArraySegment<string>(args, 1, args.Length - 1);
-                return Array.IndexOf(args, "--signature", 1) > 0
-                    ? SignatureVerification.Run(verifyArgs, workingDirectory, stdout, stderr)
-                    : Fail(stderr, "verify needs what to verify: --signature", SignatureVerification.Help);
+                var signature = Array.IndexOf(args, "--signature", 1) > 0;
+                var locked = Array.IndexOf(args, "--locked", 1) > 0;
+                return (signature, locked) switch
+                {
+                    (true, true) => Fail(stderr, "verify checks one thing at a time: run verify --locked and verify --signature separately", VerifyHelp),
+                    (true, false) => SignatureVerification.Run(verifyArgs, workingDirectory, stdout, stderr),
+                    (false, true) => LockCommand.Run(args[0], verifyArgs, workingDirectory, stdout, stderr, stderrIsTerminal),
+                    _ => Fail(stderr, "verify needs what to verify: --locked (the lock file) or --signature (model.sig)", VerifyHelp),
+                };
             default:
                 return Fail(stderr, $"unknown command '{args[0]}'", Usage);
         }
     }
+
+    private static string VerifyHelp => LockCommand.Help + "\n\n" + SignatureVerification.Help;
 
     private static int Fail(TextWriter stderr, string problem, string usage)
     {

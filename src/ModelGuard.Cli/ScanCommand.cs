@@ -18,7 +18,14 @@ namespace ModelGuard.Cli;
 /// </summary>
 internal static class ScanCommand
 {
-    public static int Run(ScanSettings settings, string workingDirectory, TextWriter stdout, TextWriter stderr, bool showProgress)
+    /// <summary>Scans and reports; <paramref name="afterScan"/> adds findings of a step that follows the scan (the lock file's).</summary>
+    public static int Run(
+        ScanSettings settings,
+        string workingDirectory,
+        TextWriter stdout,
+        TextWriter stderr,
+        bool showProgress,
+        Func<IReadOnlyList<ScanTarget>, ResolvedConfiguration, SeverityResolver, IEnumerable<ReportedFinding>>? afterScan = null)
     {
         var stopwatch = Stopwatch.StartNew();
         var scanStartUtc = DateTime.UtcNow;
@@ -55,6 +62,7 @@ internal static class ScanCommand
             string.Join(";", settings.WarningsNotAsErrors),
             settings.TreatWarningsAsErrors);
         var reported = ScanRun.Resolve(targets, configuration, resolver, profiles.Problems, path => FileWalker.DisplayPathOf(path, workingDirectory), AllowlistValidation.Check(settings.AllowedGlobals));
+        reported.AddRange(afterScan?.Invoke(targets, configuration, resolver) ?? Array.Empty<ReportedFinding>());
 
         var summary = ScanSummary.Render(targets, reported, stopwatch.ElapsedMilliseconds, withCache: false);
         return Emit(settings, reported, targets, summary, scanStartUtc, helpLinks, workingDirectory, stdout, stderr);

@@ -5,6 +5,7 @@ using Microsoft.Build.Framework;
 using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Integrity;
 using ModelGuard.Engine.Integrity.Signing;
+using ModelGuard.Hosting.Caching;
 using ModelGuard.Hosting.Configuration;
 using ModelGuard.Hosting.Integrity;
 using ModelGuard.Hosting.Reporting;
@@ -33,26 +34,22 @@ public sealed partial class ScanModelFiles
     /// <summary>A <c>trusted_root.json</c> replacing the embedded public-good Sigstore root (<c>$(ModelGuardSigstoreTrustedRoot)</c>).</summary>
     public string? SigstoreTrustedRoot { get; set; }
 
-    /// <summary>
-    /// Every file digest a signature check computes. The one place to route hashing through a persistent cache, so a signed model
-    /// is hashed once per change.
-    /// </summary>
-    private Func<string, FileDigest> SignatureHasher => FileHasher.HashFile;
-
-    private IEnumerable<ReportedFinding> VerifySignatures(List<ScanTarget> targets, ResolvedConfiguration configuration, SeverityResolver resolver)
+    /// <summary>Verifies every bundled <c>model.sig</c>; file digests come from <paramref name="hashes"/>, the lock file's cache.</summary>
+    private List<ReportedFinding> VerifySignatures(List<ScanTarget> targets, ResolvedConfiguration configuration, SeverityResolver resolver, FileHashCache hashes)
     {
         var signers = (TrustedSigners ?? Array.Empty<ITaskItem>())
             .Select(i => new TrustedSigner(i.ItemSpec.Trim(), i.GetMetadata(SignerKindMetadata).Trim(), i.GetMetadata(SignerIssuerMetadata).Trim()))
             .ToList();
         var problems = new List<Finding>();
         var projectDirectory = string.IsNullOrEmpty(ProjectDirectory) ? Environment.CurrentDirectory : ProjectDirectory;
+        var (hashedBefore, cachedBefore) = (hashes.FilesHashed, hashes.FilesFromCache);
         var policy = SignatureRun.CreatePolicy(signers, SigstoreTrustedRoot, projectDirectory, problems);
-        var result = SignatureRun.Verify(targets, projectDirectory, policy, RequireSignature ? "ModelGuardRequireSignature" : null, SignatureHasher, resolver, DisplayPathOf);
+        var result = SignatureRun.Verify(targets, projectDirectory, policy, RequireSignature ? "ModelGuardRequireSignature" : null, hashes.HashFile, resolver, DisplayPathOf);
         if (result.SignedFolders > 0 || signers.Count > 0 || RequireSignature)
         {
-            Log.LogMessage(MessageImportance.Normal, $"ModelGuard: verified {result.SignedFolders} signed model folder(s) against {signers.Count - problems.Count(p => p.Rule == Engine.Rules.RuleCatalog.TrustedSignerUnusable)} trusted signer(s)");
+            Log.LogMessage(MessageImportance.Normal, $"ModelGuard: verified {result.SignedFolders} signed model folder(s) against {signers.Count - problems.Count(p => p.Rule == Engine.Rules.RuleCatalog.TrustedSignerUnusable)} trusted signer(s) ({hashes.FilesHashed - hashedBefore} file(s) hashed, {hashes.FilesFromCache - cachedBefore} from cache)");
         }
 
-        return SignatureRun.ReportProblems(problems, resolver, configuration.ProjectSettings).Concat(result.Reported);
+        return SignatureRun.ReportProblems(problems, resolver, configuration.ProjectSettings).Concat(result.Reported).ToList();
     }
 }

@@ -10,6 +10,7 @@ using ModelGuard.Engine.Rules;
 using ModelGuard.Engine.Scanning;
 using ModelGuard.Hosting.Caching;
 using ModelGuard.Hosting.Configuration;
+using ModelGuard.Hosting.Integrity;
 using ModelGuard.Hosting.Reporting;
 using ModelGuard.Hosting.Scanning;
 
@@ -102,6 +103,18 @@ public sealed partial class ScanModelFiles : Microsoft.Build.Utilities.Task
     /// </summary>
     public string? HelpLinkBase { get; set; }
 
+    /// <summary>
+    /// Pin the bundled models in a lock file (<c>$(ModelGuardUseLockFile)</c>): <c>true</c>, <c>false</c>, or empty to use it when
+    /// <see cref="LockFile"/> exists (or <see cref="LockedMode"/> is on).
+    /// </summary>
+    public string? UseLockFile { get; set; }
+
+    /// <summary>The lock file (<c>$(ModelGuardLockFile)</c>); empty for <c>models.lock.json</c> in the project directory.</summary>
+    public string? LockFile { get; set; }
+
+    /// <summary>Verify the lock file and never write it (<c>$(ModelGuardLockedMode)</c>): differences are MG4001-MG4003 errors.</summary>
+    public bool LockedMode { get; set; }
+
     /// <summary>The project's directory; display paths of items under it are shown relative to it.</summary>
     public string ProjectDirectory { get; set; } = string.Empty;
 
@@ -156,12 +169,18 @@ public sealed partial class ScanModelFiles : Microsoft.Build.Utilities.Task
 
         ScanRun.ScanAll(targets, cache, scanStartUtc);
         ScanRun.ReportUnbundledReferences(targets, DisplayPathOf);
+        // One hash cache for the lock file and the signatures, filled before the cache is saved: a signed, pinned model is hashed
+        // once per change.
+        var hashes = cache?.Hashes ?? new FileHashCache();
+        var lockRun = RunLockFile(targets, hashes, out var lockProblem);
+        var signatureFindings = VerifySignatures(targets, configuration, resolver, hashes);
         SaveCache(cache, targets, configuration);
 
         _helpLinks = HelpLinks.Parse(HelpLinkBase, "ModelGuardHelpLinkBase", out var helpLinkProblem);
-        var problems = new[] { maxScanTimeProblem, helpLinkProblem }.OfType<string>().Concat(profiles.Problems);
+        var problems = new[] { maxScanTimeProblem, helpLinkProblem, lockProblem }.OfType<string>().Concat(profiles.Problems);
         var reported = ScanRun.Resolve(targets, configuration, resolver, problems, DisplayPathOf, AllowlistValidation.Check(AllowlistSources()));
-        reported.AddRange(VerifySignatures(targets, configuration, resolver));
+        reported.AddRange(signatureFindings);
+        reported.AddRange(lockRun is null ? Enumerable.Empty<ReportedFinding>() : LockFileRun.Resolve(lockRun, resolver, (EditorConfigFiles ?? Array.Empty<ITaskItem>()).Select(ResolveFullPath), DiscoverEditorConfigFiles, DiscoverGlobalAnalyzerConfigFiles));
         var scanned = new ITaskItem[targets.Count];
         for (var i = 0; i < targets.Count; i++)
         {
@@ -191,6 +210,30 @@ public sealed partial class ScanModelFiles : Microsoft.Build.Utilities.Task
             item.ItemSpec,
             "ModelGuardAllowedGlobal item",
             item.GetMetadata("DefiningProjectFullPath") is { Length: > 0 } project ? project : null));
+
+    /// <summary>The lock step (<see cref="LockFileRun"/>) when it is on, with a line on what it read.</summary>
+    private LockRunResult? RunLockFile(List<ScanTarget> targets, FileHashCache hashes, out string? problem)
+    {
+        var path = ResolvePath(string.IsNullOrWhiteSpace(LockFile) ? Engine.Integrity.ModelLockFile.FileName : LockFile!.Trim());
+        if (!LockFileRun.IsEnabled(UseLockFile, path, LockedMode, out problem))
+        {
+            return null;
+        }
+
+        var run = LockFileRun.Run(targets, path, SafeDisplayPathOf(path), LockedMode, hashes);
+        Log.LogMessage(
+            MessageImportance.Normal,
+            string.Format(
+                CultureInfo.InvariantCulture,
+                "ModelGuard: {0}: {1} file(s) pinned, {2} hashed ({3:N0} bytes), {4} from cache{5}",
+                run.LockDisplayPath,
+                run.Pinned,
+                hashes.FilesHashed,
+                hashes.BytesHashed,
+                hashes.FilesFromCache,
+                LockedMode ? "; locked mode, the lock file is not written" : run.Written ? "; the lock file was updated" : string.Empty));
+        return run;
+    }
 
     private ScanCache? LoadCache()
     {
@@ -228,18 +271,19 @@ public sealed partial class ScanModelFiles : Microsoft.Build.Utilities.Task
 
         // The new cache holds exactly this build's files and configuration; it is rewritten only when something changed.
         var keptConfiguration = configuration.Key is null ? null : configuration;
-        if (cache.Count == targets.Count && ReferenceEquals(cache.Configuration, keptConfiguration) && targets.TrueForAll(t => t.FromCache))
+        if (cache.Count == targets.Count && ReferenceEquals(cache.Configuration, keptConfiguration) && !cache.Hashes.Changed && targets.TrueForAll(t => t.FromCache))
         {
             return;
         }
 
         var fresh = ScanCache.Empty(EngineInfo.Version, PathComparer);
         fresh.Configuration = keptConfiguration;
+        fresh.Hashes = cache.Hashes;
         foreach (var target in targets)
         {
             if (target.FromCache)
             {
-                fresh.Set(cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint)!);
+                fresh.Set(cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint, target.Stamp)!);
             }
             else
             {
@@ -251,7 +295,8 @@ public sealed partial class ScanModelFiles : Microsoft.Build.Utilities.Task
                         target.LastWriteTicksUtc,
                         target.OptionsFingerprint,
                         target.Format,
-                        target.Findings.Select(f => new CachedFinding(f.Rule.Id, f.ArchiveMember, f.Offset, f.Message)).ToArray()));
+                        target.Findings.Select(f => new CachedFinding(f.Rule.Id, f.ArchiveMember, f.Offset, f.Message)).ToArray(),
+                        target.Stamp));
                 }
             }
         }

@@ -147,6 +147,7 @@ public sealed class ConfigurationEndToEndTests
         var project = _fixture.CreateProject("incremental")
             .AddFile("None", "models/evil.pt", TorchCheckpointWriter.Malicious());
         File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "models", "evil.pt"), DateTime.UtcNow.AddHours(-1));
+        await CachingDelay.WaitOutRacyWindowAsync();
         var cache = Path.Combine(project.Directory, "obj", "Debug", "net10.0", "modelguard.cache");
 
         var first = await project.BuildAsync();
@@ -187,6 +188,7 @@ public sealed class ConfigurationEndToEndTests
         var project = _fixture.CreateProject("config-edits")
             .AddFile("None", "models/custom.pkl", TestPickles.Custom);
         File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "models", "custom.pkl"), DateTime.UtcNow.AddHours(-1));
+        await CachingDelay.WaitOutRacyWindowAsync();
 
         var first = await project.BuildAsync();
         Assert.True(first.ExitCode != 0, first.Describe());

@@ -39,7 +39,7 @@ public sealed class ParallelBuildTests
                 .Write();
         }
 
-        var solution = WriteSolution(root);
+        var solution = SolutionFile.Write(root, Projects);
         var (malicious, benign) = SameSizePickles();
 
         // 1. Malicious: every project fails on it. The write time lies in the past so the verdict is cached.
@@ -68,12 +68,7 @@ public sealed class ParallelBuildTests
         Assert.Equal(malicious, File.ReadAllBytes(model));
     }
 
-    private Task<ProcessResult> BuildAsync(string solution, string root)
-        => ProcessRunner.RunAsync(
-            ProcessRunner.DotnetPath,
-            new[] { "build", solution, "-m", "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" },
-            root,
-            _fixture.BuildEnvironment);
+    private Task<ProcessResult> BuildAsync(string solution, string root) => SolutionFile.BuildAsync(_fixture, solution, root);
 
     private static void AssertEveryProjectReports(ProcessResult build, string text)
     {
@@ -102,10 +97,11 @@ public sealed class ParallelBuildTests
     {
         File.WriteAllBytes(path, content);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age);
+        CachingDelay.WaitOutRacyWindow();
     }
 
     /// <summary>A pickle that calls os.system and a benign one of exactly the same length.</summary>
-    private static (byte[] Malicious, byte[] Benign) SameSizePickles()
+    internal static (byte[] Malicious, byte[] Benign) SameSizePickles()
     {
         static byte[] Padded(Action<PickleWriter> body, int length)
         {
@@ -121,35 +117,5 @@ public sealed class ParallelBuildTests
         var benign = Padded(w => w.Global("collections", "OrderedDict").EmptyTuple().Reduce(), 96);
         Assert.Equal(malicious.Length, benign.Length);
         return (malicious, benign);
-    }
-
-    private static string WriteSolution(string root)
-    {
-        const string csharp = "{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}";
-        var text = new StringBuilder()
-            .AppendLine("Microsoft Visual Studio Solution File, Format Version 12.00")
-            .AppendLine("# Visual Studio Version 17");
-        var ids = Projects.Select((_, i) => $"{{0000000{i + 1}-0000-0000-0000-000000000000}}").ToArray();
-        for (var i = 0; i < Projects.Length; i++)
-        {
-            text.AppendLine($"Project(\"{csharp}\") = \"{Projects[i]}\", \"{Projects[i]}{Path.DirectorySeparatorChar}{Projects[i]}.csproj\", \"{ids[i]}\"")
-                .AppendLine("EndProject");
-        }
-
-        text.AppendLine("Global")
-            .AppendLine("\tGlobalSection(SolutionConfigurationPlatforms) = preSolution")
-            .AppendLine("\t\tDebug|Any CPU = Debug|Any CPU")
-            .AppendLine("\tEndGlobalSection")
-            .AppendLine("\tGlobalSection(ProjectConfigurationPlatforms) = postSolution");
-        foreach (var id in ids)
-        {
-            text.AppendLine($"\t\t{id}.Debug|Any CPU.ActiveCfg = Debug|Any CPU")
-                .AppendLine($"\t\t{id}.Debug|Any CPU.Build.0 = Debug|Any CPU");
-        }
-
-        text.AppendLine("\tEndGlobalSection").AppendLine("EndGlobal");
-        var path = Path.Combine(root, "Models.sln");
-        File.WriteAllText(path, text.ToString());
-        return path;
     }
 }

@@ -186,8 +186,9 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         var evil = Path.Combine(_dir, "evil.pt");
         var fresh = Path.Combine(_dir, "fresh.pt");
         File.WriteAllBytes(evil, TorchCheckpointWriter.Malicious());
-        File.WriteAllBytes(fresh, TorchCheckpointWriter.Malicious());
         File.SetLastWriteTimeUtc(evil, DateTime.UtcNow.AddHours(-1));
+        CachingDelay.WaitOutRacyWindow();
+        File.WriteAllBytes(fresh, TorchCheckpointWriter.Malicious());
         var cacheFile = Path.Combine("obj", "modelguard.cache");
 
         for (var run = 0; run < 2; run++)
@@ -231,6 +232,7 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);
         File.WriteAllBytes(model, new PickleWriter().Proto(2).Global("mypkg.layers", "Custom").EmptyTuple().NewObj().Stop().ToArray());
         File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddHours(-1));
+        CachingDelay.WaitOutRacyWindow();
         var editorconfig = Path.Combine(_dir, ".editorconfig");
         var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
         string Run()
@@ -365,6 +367,64 @@ public sealed class ScanModelFilesTaskTests : IDisposable
         var log = File.ReadAllText(Path.Combine(_dir, "modelguard.sarif"));
         Assert.Empty(SarifSchema.Validate(log));
         Assert.Contains("\"id\":\"modelguard/App/\"", log.Replace(" ", string.Empty), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CachedVerdictIsNotReusedForASameSizeRewriteWithItsWriteTimePutBack()
+    {
+        var (malicious, benign) = ParallelBuildTests.SameSizePickles();
+        var model = Path.Combine(_dir, "model.pkl");
+        var old = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.WriteAllBytes(model, benign);
+        File.SetLastWriteTimeUtc(model, old);
+
+        CachingDelay.WaitOutRacyWindow();
+        var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
+        Assert.True(RunCached(cacheFile).Execute());
+        Assert.True(RunCached(cacheFile).Execute());
+        Assert.Contains(_engine.Messages, m => m.Message!.Contains("(96 bytes, 1 from cache): 0 error(s)", StringComparison.Ordinal));
+
+        // touch -r: same size, write time restored. The change time gives it away: scanned again, MG1001.
+        File.WriteAllBytes(model, malicious);
+        File.SetLastWriteTimeUtc(model, old);
+        Assert.False(RunCached(cacheFile).Execute());
+        Assert.Equal("MG1001", Assert.Single(_engine.Errors).Code);
+    }
+
+    private ScanModelFiles RunCached(string cacheFile)
+    {
+        var task = NewTask(Item("model.pkl"));
+        task.CacheFile = cacheFile;
+        return task;
+    }
+
+    [Fact]
+    public void LockedModeWithoutALockFileFailsClosedAndWritesNone()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "model.safetensors"), new SafetensorsWriter().Tensor("w", "F32", 4).ToArray());
+        var task = NewTask(Item("model.safetensors"));
+        task.LockedMode = true;
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal("MG4004", error.Code);
+        Assert.Equal("models.lock.json", error.File);
+        Assert.Contains("locked mode (ModelGuardLockedMode) needs a lock file and there is none", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "models.lock.json")));
+    }
+
+    [Fact]
+    public void UseLockFileThatIsNotABooleanIsReportedAndTurnsTheLockOn()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "model.safetensors"), new SafetensorsWriter().Tensor("w", "F32", 4).ToArray());
+        var task = NewTask(Item("model.safetensors"));
+        task.UseLockFile = "yes";
+        task.LockFile = "pins/models.lock.json";
+
+        Assert.True(task.Execute());
+        Assert.Contains(_engine.Warnings, w => w.Code == "MG9004" && w.Message!.Contains("ModelGuardUseLockFile 'yes' is neither true nor false", StringComparison.Ordinal));
+        Assert.Contains(_engine.Messages, m => m.Code == "MG4005" && m.File == "model.safetensors");
+        Assert.Contains("\"../model.safetensors\"", File.ReadAllText(Path.Combine(_dir, "pins", "models.lock.json")), StringComparison.Ordinal);
     }
 
     private ScanModelFiles NewTask(params ITaskItem[] items) => new()

@@ -30,7 +30,8 @@ public static partial class RuleCatalog
         RuleCategories.Integrity,
         RuleSeverity.Error,
         "In locked mode every model file the project bundles must be pinned. A model without an entry was added after the lock file was "
-        + "last reviewed, so nothing vouches for its content.",
+        + "last reviewed, so nothing vouches for its content. Pinned are the files whose content ModelGuard recognises as a model format, "
+        + "sharded safetensors indexes (*.safetensors.index.json) and the external data files a bundled ONNX model reads, each file by itself.",
         LockedModeFix,
         "models/extra.onnx : error MG4002: the project bundles this model but models.lock.json has no entry for 'models/extra.onnx'")
     {
@@ -59,7 +60,8 @@ public static partial class RuleCatalog
         RuleSeverity.Error,
         "The lock file is not what ModelGuard writes: invalid JSON, merge-conflict markers, an unknown version, a key given twice, an unknown "
         + "field or a malformed hash. ModelGuard reads it strictly and never guesses which of two entries is meant, so no model is verified "
-        + "against it until it is fixed. A normal build does not overwrite a lock file it cannot read.",
+        + "against it until it is fixed. A normal build does not overwrite a lock file it cannot read. Also reported: a locked build "
+        + "(ModelGuardLockedMode=true) that finds no lock file at all, and a lock file that cannot be written.",
         "Fix the line the message names (resolve a merge conflict by keeping one entry per file), or delete the file and build without locked "
         + "mode to write it again, then review the diff.",
         "models.lock.json(5) : error MG4004: the lock file has merge-conflict markers; resolve the conflict (or delete the file and build without locked mode to write it again)")

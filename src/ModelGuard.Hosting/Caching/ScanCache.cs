@@ -30,8 +30,9 @@ internal sealed class CachedFinding
 /// <summary>The engine's verdict on one file version under one set of scan options.</summary>
 internal sealed class CachedScan
 {
-    public CachedScan(string fullPath, long length, long lastWriteTicksUtc, string optionsFingerprint, string format, IReadOnlyList<CachedFinding> findings)
+    public CachedScan(string fullPath, long length, long lastWriteTicksUtc, string optionsFingerprint, string format, IReadOnlyList<CachedFinding> findings, FileStamp stamp = default)
     {
+        Stamp = stamp;
         FullPath = fullPath;
         Length = length;
         LastWriteTicksUtc = lastWriteTicksUtc;
@@ -46,6 +47,9 @@ internal sealed class CachedScan
 
     public long LastWriteTicksUtc { get; }
 
+    /// <summary>The file's identity and change time when it was scanned (<see cref="FileStamp"/>; none where the OS gives none).</summary>
+    public FileStamp Stamp { get; }
+
     /// <summary><c>ScanOptions.Fingerprint</c>: limits, user allowlist and engine version.</summary>
     public string OptionsFingerprint { get; }
 
@@ -57,16 +61,17 @@ internal sealed class CachedScan
 
 /// <summary>
 /// Per-file scan results kept in <c>$(IntermediateOutputPath)modelguard.cache</c>, so unchanged models are not read again.
-/// An entry is used only when the file's full path, size, last write time (UTC ticks), the engine version and the scan options'
-/// fingerprint all match. The file is a magic and format version, the payload's length and SHA-256, then the payload: anything
+/// An entry is used only when the file's full path, size, last write time (UTC ticks), identity and change time
+/// (<see cref="FileStamp"/>: a same-size rewrite with its write time put back is scanned again), the engine version and the scan
+/// options' fingerprint all match. The file is a magic and format version, the payload's length and SHA-256, then the payload: anything
 /// that does not verify (truncated, garbage, another version) is discarded as a whole and every file is scanned again.
 /// Written to a temporary file and renamed over the old one, so a crash never leaves a half-written cache.
 /// It also keeps the build's resolved analyzer configuration (<see cref="Configuration"/>), which is reused only while its inputs
-/// are unchanged.
+/// are unchanged, and the files' SHA-256 digests for the lock file (<see cref="Hashes"/>).
 /// </summary>
 internal sealed class ScanCache
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private const int HashLength = 32;
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("MGCACHE\n");
 
@@ -85,6 +90,9 @@ internal sealed class ScanCache
 
     /// <summary>The analyzer configuration the last build resolved, or null.</summary>
     public ResolvedConfiguration? Configuration { get; set; }
+
+    /// <summary>SHA-256 digests of the files the lock file pins (<see cref="FileHashCache"/>), kept with the verdicts.</summary>
+    public FileHashCache Hashes { get; set; } = new();
 
     /// <summary>An empty cache for <paramref name="engineVersion"/>.</summary>
     public static ScanCache Empty(string engineVersion, StringComparer pathComparer) => new(engineVersion, new Dictionary<string, CachedScan>(pathComparer));
@@ -129,11 +137,12 @@ internal sealed class ScanCache
         }
     }
 
-    /// <summary>The entry for this exact file version and options, or null.</summary>
-    public CachedScan? TryGet(string fullPath, long length, long lastWriteTicksUtc, string optionsFingerprint)
+    /// <summary>The entry for this exact file version (<paramref name="stamp"/>: its identity, when it has one) and options, or null.</summary>
+    public CachedScan? TryGet(string fullPath, long length, long lastWriteTicksUtc, string optionsFingerprint, FileStamp stamp = default)
         => _entries.TryGetValue(fullPath, out var entry)
            && entry.Length == length
            && entry.LastWriteTicksUtc == lastWriteTicksUtc
+           && entry.Stamp.SameIdentity(stamp)
            && string.Equals(entry.OptionsFingerprint, optionsFingerprint, StringComparison.Ordinal)
             ? entry
             : null;
@@ -207,6 +216,7 @@ internal sealed class ScanCache
                 writer.Write(entry.FullPath);
                 writer.Write(entry.Length);
                 writer.Write(entry.LastWriteTicksUtc);
+                entry.Stamp.Write(writer);
                 writer.Write(entry.OptionsFingerprint);
                 writer.Write(entry.Format);
                 writer.Write(entry.Findings.Count);
@@ -224,6 +234,7 @@ internal sealed class ScanCache
             var configuration = Configuration?.Key is null ? null : Configuration;
             writer.Write(configuration is not null);
             configuration?.Write(writer);
+            Hashes.Write(writer);
         }
 
         return buffer.ToArray();
@@ -281,6 +292,7 @@ internal sealed class ScanCache
             var fullPath = reader.ReadString();
             var length = reader.ReadInt64();
             var ticks = reader.ReadInt64();
+            var stamp = FileStamp.Read(reader);
             var fingerprint = reader.ReadString();
             var format = reader.ReadString();
             var findingCount = reader.ReadInt32();
@@ -301,10 +313,11 @@ internal sealed class ScanCache
                 findings.Add(new CachedFinding(ruleId, hasMember ? member : null, hasOffset ? offset : null, message));
             }
 
-            entries[fullPath] = new CachedScan(fullPath, length, ticks, fingerprint, format, findings);
+            entries[fullPath] = new CachedScan(fullPath, length, ticks, fingerprint, format, findings, stamp);
         }
 
         var configuration = reader.ReadBoolean() ? ResolvedConfiguration.Read(reader) : null;
+        var hashes = FileHashCache.Read(reader);
 
         if (reader.BaseStream.Position != reader.BaseStream.Length)
         {
@@ -312,7 +325,7 @@ internal sealed class ScanCache
         }
 
         problem = null;
-        return new ScanCache(engineVersion, entries) { Configuration = configuration };
+        return new ScanCache(engineVersion, entries) { Configuration = configuration, Hashes = hashes };
     }
 
     private static bool StartsWithMagic(byte[] bytes)

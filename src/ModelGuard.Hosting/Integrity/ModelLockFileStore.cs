@@ -41,6 +41,7 @@ public static class ModelLockFileStore
         var bytes = ModelLockFileWriter.WriteUtf8(lockFile);
         var full = Path.GetFullPath(path);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         try
         {
             File.WriteAllBytes(temporary, bytes);

@@ -20,10 +20,6 @@ namespace ModelGuard.Hosting.Scanning;
 /// </summary>
 internal static class ScanRun
 {
-    /// <summary>Files whose last write is more recent than this when the scan starts are not cached: a coarse file system
-    /// clock (FAT: 2 s) could hide a rewrite of the same size within the same tick.</summary>
-    private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
-
     /// <summary>How the file system compares paths.</summary>
     public static StringComparer PathComparer { get; } =
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
@@ -133,7 +129,7 @@ internal static class ScanRun
             target.Stat();
             var hit = cache is null || target.Length < 0
                 ? null
-                : cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint);
+                : cache.TryGet(target.FullPath, target.Length, target.LastWriteTicksUtc, target.OptionsFingerprint, target.Stamp);
             if (hit is not null && TryRestore(target, hit))
             {
                 target.FromCache = true;
@@ -229,7 +225,8 @@ internal static class ScanRun
             target.Cacheable = target.Length >= 0
                 && result.ReferencedFiles.Count == 0
                 && result.Findings.All(f => f.Rule.Id is not (RuleIds.InternalError or RuleIds.UnreadableFile or RuleIds.ScanTimeLimitExceeded))
-                && scanStartUtc - new DateTime(target.LastWriteTicksUtc, DateTimeKind.Utc) > RacyWindow
+                && !RacyWindow.Contains(target.LastWriteTicksUtc, scanStartUtc)
+                && !(target.Stamp.HasIdentity && RacyWindow.Contains(target.Stamp.ChangeTicksUtc, scanStartUtc))
                 && target.IsUnchangedOnDisk();
         }
 #pragma warning disable CA1031 // A failure on one file must become an MG9001 error for that file, never a crashed build or run.

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using ModelGuard.Engine.Findings;
 using ModelGuard.Engine.Scanning;
+using ModelGuard.Hosting.Caching;
 using ModelGuard.Hosting.Configuration;
 
 namespace ModelGuard.Hosting.Scanning;
@@ -50,15 +51,18 @@ internal sealed class ScanTarget
 
     public bool Cacheable { get; set; }
 
+    /// <summary>Size, write time, identity and change time when the scan started (<see cref="FileStamp"/>).</summary>
+    public FileStamp Stamp { get; private set; }
+
     public void Stat()
     {
         try
         {
-            var info = new FileInfo(FullPath);
-            if (info.Exists)
+            if (File.Exists(FullPath))
             {
-                Length = info.Length;
-                LastWriteTicksUtc = info.LastWriteTimeUtc.Ticks;
+                Stamp = FileStamp.Of(FullPath);
+                Length = Stamp.Length;
+                LastWriteTicksUtc = Stamp.LastWriteTicksUtc;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -71,8 +75,7 @@ internal sealed class ScanTarget
     {
         try
         {
-            var info = new FileInfo(FullPath);
-            return info.Exists && info.Length == Length && info.LastWriteTimeUtc.Ticks == LastWriteTicksUtc;
+            return File.Exists(FullPath) && FileStamp.Of(FullPath).Equals(Stamp);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {

@@ -67,7 +67,7 @@ public sealed class SignatureTaskTests : IDisposable
 
         Assert.True(task.Execute(), string.Join("\n", _engine.Errors.Select(e => e.Message)));
         Assert.Empty(_engine.Warnings);
-        Assert.Contains(_engine.Messages, m => m.Message == "ModelGuard: verified 1 signed model folder(s) against 1 trusted signer(s)");
+        Assert.Contains(_engine.Messages, m => m.Message == "ModelGuard: verified 1 signed model folder(s) against 1 trusted signer(s) (3 file(s) hashed, 0 from cache)");
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class SignatureTaskTests : IDisposable
         var task = NewTask(items);
         task.TrustedSigners = new[] { Signer("signing-key-pub.pem"), Signer("ca-cert.pem", "certificate"), Signer(IbmIdentity, "sigstore", IbmIssuer) };
         Assert.True(task.Execute(), string.Join("\n", _engine.Errors.Select(e => e.Code + " " + e.File + " " + e.Message)));
-        Assert.Contains(_engine.Messages, m => m.Message == "ModelGuard: verified 3 signed model folder(s) against 3 trusted signer(s)");
+        Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("ModelGuard: verified 3 signed model folder(s) against 3 trusted signer(s) (", StringComparison.Ordinal));
 
         task = NewTask(items);
         task.TrustedSigners = new[] { Signer("signing-key-pub.pem"), Signer("ca-cert.pem", "certificate"), Signer("someone.else@us.ibm.com", "sigstore", IbmIssuer) };
@@ -284,6 +284,36 @@ public sealed class SignatureTaskTests : IDisposable
         Assert.Empty(result.Reported);
         Assert.Equal(1, result.SignedFolders);
         Assert.Equal(new[] { "config.json", "model.safetensors" }, hashed.OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ASignedModelIsHashedOncePerChangeThroughTheBuildsHashCache()
+    {
+        WriteModel("models/a/model.safetensors");
+        WriteText("models/a/config.json", "{}");
+        new ModelSigningWriter().SignWithKey(Full("models/a"), _key);
+        var cacheFile = Path.Combine(_dir, "obj", "modelguard.cache");
+        ScanModelFiles Signed()
+        {
+            var task = NewTask(Item("models/a/model.safetensors"), Item("models/a/config.json"));
+            task.TrustedSigners = new[] { Signer("publisher.pub") };
+            task.CacheFile = cacheFile;
+            return task;
+        }
+
+        CachingDelay.WaitOutRacyWindow();
+        Assert.True(Signed().Execute());
+        Assert.True(Signed().Execute());
+        Assert.Contains(_engine.Messages, m => m.Message!.EndsWith("(2 file(s) hashed, 0 from cache)", StringComparison.Ordinal));
+        Assert.Contains(_engine.Messages, m => m.Message!.EndsWith("(0 file(s) hashed, 2 from cache)", StringComparison.Ordinal));
+
+        // A changed byte with the write time put back is hashed again (its change time moved) and fails its signed digest.
+        var model = Full("models/a/model.safetensors");
+        var written = File.GetLastWriteTimeUtc(model);
+        FlipLastByte(model);
+        File.SetLastWriteTimeUtc(model, written);
+        Assert.False(Signed().Execute());
+        Assert.Equal("MG4103", Assert.Single(_engine.Errors).Code);
     }
 
     /// <summary>Changes one byte of tensor data: the file stays a valid model, only its digest changes.</summary>
