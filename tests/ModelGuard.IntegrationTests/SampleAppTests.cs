@@ -44,16 +44,31 @@ public sealed class SampleAppTests
     {
         var copy = CopySample("as-shipped", removeConfiguration: false);
 
-        var build = await Build(copy);
+        var lockFile = Path.Combine(copy, "models.lock.json");
+        var pinned = File.ReadAllText(lockFile);
+
+        // As the sample's CI builds: locked mode, the committed lock matches every model and is not written.
+        var build = await Build(copy, "-p:ContinuousIntegrationBuild=true");
 
         Assert.True(build.ExitCode == 0, build.Describe());
         Assert.DoesNotMatch(new Regex("(warning|error) MG[0-9]{4}"), build.Output);
+        Assert.Equal(pinned, File.ReadAllText(lockFile));
         var sarif = ReadSarif(Path.Combine(copy, "obj", "modelguard.sarif"));
         var tflite = Assert.Single(sarif.Results);
         Assert.Equal("MG3030", tflite.RuleId);
         Assert.Equal("note", tflite.Level); // the .editorconfig's suggestion: recorded, not hidden
         Assert.EndsWith("models/detector.tflite", tflite.Uri, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(copy, "bin", "Debug", "net10.0", "models", "classifier.safetensors")), "the models are copied next to the app");
+
+        // A swapped weight (same size) fails the CI build against the committed lock, which stays as it was.
+        var classifier = Path.Combine(copy, "models", "classifier.safetensors");
+        var bytes = File.ReadAllBytes(classifier);
+        bytes[^1] ^= 0x01;
+        File.WriteAllBytes(classifier, bytes);
+        var swapped = await Build(copy, "-p:ContinuousIntegrationBuild=true");
+        Assert.True(swapped.ExitCode != 0, swapped.Describe());
+        AssertContains(swapped, "models/classifier.safetensors : error MG4001: ");
+        Assert.Equal(pinned, File.ReadAllText(lockFile));
     }
 
     [Fact]
@@ -104,10 +119,10 @@ public sealed class SampleAppTests
         return copy;
     }
 
-    private Task<ProcessResult> Build(string folder)
+    private Task<ProcessResult> Build(string folder, params string[] properties)
         => ProcessRunner.RunAsync(
             ProcessRunner.DotnetPath,
-            new[] { "build", Path.Combine(folder, SampleName + ".csproj"), "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" },
+            new[] { "build", Path.Combine(folder, SampleName + ".csproj"), "-nodeReuse:false", "--disable-build-servers", "-p:UseSharedCompilation=false", "-v:n", "-tl:off", "--nologo" }.Concat(properties).ToArray(),
             folder,
             _fixture.BuildEnvironment);
 }
