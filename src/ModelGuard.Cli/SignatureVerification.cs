@@ -113,14 +113,10 @@ internal static class SignatureVerification
 
         var summary = string.Format(
             CultureInfo.InvariantCulture,
-            "ModelGuard: verified {0} signed folder(s) ({1} file(s)): {2} error(s), {3} warning(s), {4} message(s), {5} hidden or suppressed in {6} ms",
+            "ModelGuard: verified {0} signed folder(s) ({1} file(s)): {2}",
             signedFolders,
             looked.Count,
-            reported.Count(r => r.Decision.Level == ReportLevel.Error),
-            reported.Count(r => r.Decision.Level == ReportLevel.Warning),
-            reported.Count(r => r.Decision.Level == ReportLevel.Info),
-            reported.Count(r => r.Decision.Level is ReportLevel.Hidden or ReportLevel.Suppressed),
-            stopwatch.ElapsedMilliseconds);
+            ScanSummary.Outcome(reported, stopwatch.ElapsedMilliseconds));
         return ScanCommand.Emit(settings, reported, looked, summary, startUtc, helpLinks, workingDirectory, stdout, stderr);
     }
 

@@ -22,16 +22,25 @@ internal static class ScanSummary
     /// <summary><c>ModelGuard: 3 model(s) in 6 file(s) looked at (1,234 bytes, 2 from cache): 1 error(s), … in 41 ms</c>; the cache count only when there is a cache.</summary>
     public static string Render(IReadOnlyCollection<ScanTarget> targets, IReadOnlyCollection<ReportedFinding> reported, long elapsedMs, bool withCache)
     {
-        int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
         var bytes = targets.Sum(t => Math.Max(t.Length, 0));
         var cache = withCache ? string.Format(CultureInfo.InvariantCulture, ", {0} from cache", targets.Count(t => t.FromCache)) : string.Empty;
         return string.Format(
             CultureInfo.InvariantCulture,
-            "ModelGuard: {0} model(s) in {1} file(s) looked at ({2:N0} bytes{3}): {4} error(s), {5} warning(s), {6} message(s), {7} hidden or suppressed in {8} ms",
+            "ModelGuard: {0} model(s) in {1} file(s) looked at ({2:N0} bytes{3}): {4}",
             targets.Count(IsModel),
             targets.Count,
             bytes,
             cache,
+            Outcome(reported, elapsedMs));
+    }
+
+    /// <summary>The tail every ModelGuard summary line ends with: <c>1 error(s), 0 warning(s), 2 message(s), 0 hidden or suppressed in 41 ms</c>.</summary>
+    public static string Outcome(IReadOnlyCollection<ReportedFinding> reported, long elapsedMs)
+    {
+        int Count(ReportLevel level) => reported.Count(r => r.Decision.Level == level);
+        return string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} error(s), {1} warning(s), {2} message(s), {3} hidden or suppressed in {4} ms",
             Count(ReportLevel.Error),
             Count(ReportLevel.Warning),
             Count(ReportLevel.Info),
