@@ -16,8 +16,10 @@ internal static class FileWalker
     /// without being opened, as in the build); directories are walked recursively in ordinal order, hidden files included.
     /// A directory that cannot be listed is an MG9002 finding, not a silent skip. Symbolic links to directories are followed
     /// once (a set of visited real paths breaks cycles); a file reached twice is scanned once.
+    /// The command's own report (<paramref name="report"/>, a full path) is never a target, also when it is written into a folder
+    /// being walked (by an earlier run, or this one).
     /// </summary>
-    public static List<ScanTarget> Expand(IEnumerable<string> inputs, string workingDirectory)
+    public static List<ScanTarget> Expand(IEnumerable<string> inputs, string workingDirectory, string? report = null)
     {
         var targets = new List<ScanTarget>();
         var seenFiles = new HashSet<string>(ScanRun.PathComparer);
@@ -43,6 +45,12 @@ internal static class FileWalker
             {
                 targets.Add(new ScanTarget(fullPath, DisplayPathOf(fullPath, workingDirectory), NoIds));
             }
+        }
+
+        if (report is not null)
+        {
+            var reportPath = Path.GetFullPath(report);
+            targets.RemoveAll(t => t.InvalidPath is null && ScanRun.PathComparer.Equals(t.FullPath, reportPath));
         }
 
         return targets;

@@ -39,15 +39,7 @@ internal static class ScanCommand
             return ExitCodes.UsageError;
         }
 
-        var targets = FileWalker.Expand(settings.Paths, workingDirectory);
-
-        // The report is never scanned, also when it is written into a folder being scanned (by an earlier run, or this one).
-        if (settings.Output is { } output)
-        {
-            var reportPath = Path.GetFullPath(output);
-            targets.RemoveAll(t => t.InvalidPath is null && ScanRun.PathComparer.Equals(t.FullPath, reportPath));
-        }
-
+        var targets = FileWalker.Expand(settings.Paths, workingDirectory, settings.Output);
         var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
         var profiles = new AllowProfileSelection(settings.AllowProfiles);
         ScanRun.AssignScanners(targets, configuration, settings.AllowedGlobals.Select(e => e.Entry).ToArray(), profiles, settings.AllowedNativeLibraries, maxScanTime);

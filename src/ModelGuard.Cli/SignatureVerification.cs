@@ -95,7 +95,7 @@ internal static class SignatureVerification
                 root = Path.GetDirectoryName(root)!;
             }
 
-            var targets = FileWalker.Expand(new[] { path }, workingDirectory);
+            var targets = FileWalker.Expand(new[] { path }, workingDirectory, settings.Output);
             var configuration = ScanRun.LoadConfiguration(settings.ConfigFiles, targets, discoverEditorConfigs: true, discoverGlobalConfigs: true, cached: null);
             ScanRun.AssignScanners(targets, configuration, Array.Empty<string>(), new AllowProfileSelection(Array.Empty<string>()), Array.Empty<string>(), ScanRun.ParseMaxScanTime(null, "--max-scan-time", out _));
             if (request.RequireSignature)

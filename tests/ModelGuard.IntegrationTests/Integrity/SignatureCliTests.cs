@@ -66,6 +66,18 @@ public sealed class SignatureCliTests : IDisposable
     }
 
     [Fact]
+    public void ItsOwnReportWrittenIntoTheSignedFolderIsNotABundledFileOnTheNextRun()
+    {
+        string[] args = { "verify", "--signature", "key", "--trusted-key", "signing-key-pub.pem", "--format", "sarif", "--output", "key/modelguard.sarif" };
+
+        Assert.Equal(0, Run(args).Code);
+        Assert.True(File.Exists(Path.Combine(_dir, "key", "modelguard.sarif")));
+        Assert.Equal(0, Run(args).Code);
+        using var log = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "key", "modelguard.sarif")));
+        Assert.Empty(log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray());
+    }
+
+    [Fact]
     public void WithoutATrustedSignerEachSignatureIsAWarningUnlessSignaturesAreRequired()
     {
         File.WriteAllText(Path.Combine(_dir, "key", "added.bin"), "x");
